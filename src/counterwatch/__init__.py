@@ -1,0 +1,3 @@
+"""Counterwatch: an evidence register of surveillance deployments."""
+
+__version__ = "0.1.0"

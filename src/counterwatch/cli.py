@@ -1,0 +1,91 @@
+"""The `counterwatch` command line."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from counterwatch.ingest import InputError, iter_sources
+
+app = typer.Typer(help="Counterwatch: an evidence register of surveillance deployments.", no_args_is_help=True)
+out = Console()
+err = Console(stderr=True)
+
+
+@app.callback()
+def main() -> None:
+    """Counterwatch turns reports about surveillance programs into cited, reviewable records."""
+
+
+@app.command()
+def extract(
+    inputs: Annotated[list[str], typer.Argument(help="Files, folders or http(s) URLs.")],
+    json_dir: Annotated[Path | None, typer.Option("--json-dir", help="Write DIR/<stem>.json per input.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary, only errors.")] = False,
+) -> None:
+    """Extract entities, deployments and relations, each with its certainty and exact quote."""
+    from counterwatch.extract import Extractor, to_json
+
+    started = time.perf_counter()
+    extractor = Extractor()
+    if json_dir:
+        json_dir.mkdir(parents=True, exist_ok=True)
+    failures = words = done = 0
+    progress = Progress(TextColumn("[bold]extract"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        TextColumn("{task.description}"), console=err, transient=True,
+                        disable=not json_dir or quiet)
+    with progress:
+        task = progress.add_task("", total=None)
+        for item in iter_sources(inputs):
+            if isinstance(item, InputError):
+                failures += 1
+                err.print(f"[red]error[/red] {item}", highlight=False, soft_wrap=True)
+                continue
+            progress.update(task, description=item.stem)
+            result = extractor(item)
+            done += 1
+            words += result.words
+            data = to_json(result, item.stem)
+            if json_dir:
+                (json_dir / f"{item.stem}.json").write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+            elif not quiet:
+                _summary(data)
+            progress.advance(task)
+    seconds = time.perf_counter() - started
+    if not quiet:
+        err.print(f"{done} source(s), {words} words in {seconds:.1f} s; {failures} failed", highlight=False)
+    if failures:
+        raise typer.Exit(1)
+
+
+def _summary(data: dict) -> None:
+    doc = data["document"]
+    out.rule(f"[bold]{doc.get('title') or data['id']}")
+    out.print(f"[dim]{doc.get('publisher') or ''} {doc.get('published') or ''}  sha256 {doc['sha256'][:12]}[/dim]")
+    kinds = {}
+    for e in data["entities"]:
+        kinds.setdefault(e["type"], []).append(e["name"] + (f" ({', '.join(e['aliases'])})" if e["aliases"] else ""))
+    for kind, names in kinds.items():
+        out.print(f"[bold]{kind}s[/bold]: {'; '.join(names)}", highlight=False)
+    if data["deployments"]:
+        table = Table("deployment", "technologies", "operators", "suppliers", "status", "certainty", "evidence",
+                      show_lines=True, expand=True)
+        for d in data["deployments"]:
+            table.add_row(d["name"], ", ".join(d["technologies"]), ", ".join(d["operators"]),
+                          ", ".join(d["suppliers"]), d["status"] + (f" since {d['start']}" if d["start"] else ""),
+                          d["certainty"], f"“{d['evidence'][0][:160]}”")
+        out.print(table)
+    for r in data["relations"]:
+        out.print(f"  {r['subject']} —[{r['predicate']}, {r['certainty']}]→ {r['object']}: [dim]“{r['evidence'][:120]}”[/dim]",
+                  highlight=False)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,181 @@
+"""Entities of a source: named mentions from spaCy and the gazetteer, cleaned, typed, grouped
+under their fullest name, with the aliases the text defines or uses."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import cache
+
+from spacy.tokens import Doc
+
+from counterwatch.data import load
+from counterwatch.extract import places
+from counterwatch.extract.model import Entity, Mention
+
+_DEFINED_ALIAS = re.compile(r"\s*\((?:the\s+)?[“\"']?([A-Z][\w.&'’ -]{1,30}?)[”\"']?\)")
+_STOP = {"of", "the", "and", "for", "on", "in", "de", "du", "&"}
+
+
+@dataclass
+class Block:
+    """A parsed prose block and where it starts in the source text."""
+
+    doc: Doc
+    offset: int
+
+
+@cache
+def _rules() -> tuple[dict, re.Pattern]:
+    cfg = load("entities.yml")
+    not_ent = re.compile(r"^(?:the\s+)?(?:" + "|".join(cfg["not_entities"]) + r")$", re.I)
+    return cfg, not_ent
+
+
+@cache
+def _gazetteer() -> dict[str, dict]:
+    return {org["name"]: org for org in load("organizations.yml")}
+
+
+def key(name: str) -> str:
+    """Normalised name for grouping: case, punctuation, leading article and possessive removed."""
+    s = re.sub(r"[’'`]s$", "", name.strip())
+    s = re.sub(r"[^\w]+", " ", s.lower()).strip()
+    return re.sub(r"^the ", "", s)
+
+
+def _clean(text: str, start: int) -> tuple[str, int] | None:
+    """Trim articles, possessives and punctuation; return (name, start) or None if not a name."""
+    cfg, not_ent = _rules()
+    m = re.match(r"^(?:the|a|an)\s+", text)
+    if m:
+        text, start = text[m.end():], start + m.end()
+    text = re.sub(r"(?:[’']s|[’'])$", "", text).rstrip(" ,.;:-–—")
+    lead = len(text) - len(text.lstrip(" “\"‘'([-–—"))
+    text, start = text[lead:], start + lead
+    if not (cfg["min_name_chars"] <= len(text) <= cfg["max_name_chars"]):
+        return None
+    if "\n" in text or not any(c.isupper() for c in text) or not text[0].isalnum() or not_ent.match(text):
+        return None
+    return text, start
+
+
+def _acronym(name: str) -> str:
+    words = [w for w in re.split(r"[\s-]+", name) if w and w.lower() not in _STOP]
+    return "".join(w[0] for w in words).upper() if len(words) > 1 else ""
+
+
+def _is_part_of_name(short: str, long: str) -> bool:
+    """'Thermo Fisher' of 'Thermo Fisher Scientific', 'Times' of 'The New York Times', 'HRW'."""
+    s, l = key(short).split(), key(long).split()
+    if not s or len(s) >= len(l):
+        return False
+    if l[: len(s)] == s or l[-len(s):] == s:
+        return True
+    compact = short.replace(".", "").replace(" ", "")
+    return compact.isupper() and compact == _acronym(long)
+
+
+def raw_mentions(blocks: list[Block]) -> list[Mention]:
+    """Named mentions (organization, person, place) with offsets into the source text."""
+    cfg, _ = _rules()
+    heads = cfg["state_heads"]
+    out: list[Mention] = []
+    for block in blocks:
+        doc = block.doc
+        for ent in doc.ents:
+            if ent.label_ == "NORP":
+                nxt = doc[ent.end] if ent.end < len(doc) else None
+                country = places.country_of_demonym(ent.text)
+                if nxt is not None and country and nxt.lower_ in heads and nxt.pos_ in ("NOUN", "PROPN"):
+                    name = f"{ent.text} {heads[nxt.lower_]}"
+                    out.append(Mention(block.offset + ent.start_char, block.offset + nxt.idx + len(nxt),
+                                       name, "organization"))
+                continue
+            label = cfg["labels"].get(ent.label_)
+            if not label:
+                continue
+            cleaned = _clean(ent.text, block.offset + ent.start_char)
+            if cleaned is None:
+                continue
+            text, start = cleaned
+            if ent.ent_id_:  # gazetteer hit: the canonical name is the gazetteer's
+                out.append(Mention(start, start + len(text), ent.ent_id_, "organization"))
+                continue
+            out.append(Mention(start, start + len(text), text, label))
+    return out
+
+
+def group(mentions: list[Mention], text: str) -> tuple[list[Entity], dict[tuple[int, int], str]]:
+    """Group mentions into entities; return them and a map (start, end) -> entity name."""
+    cfg, _ = _rules()
+    gaz = _gazetteer()
+    by_key: dict[str, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        by_key[key(m.text)].append(m)
+    entities: list[Entity] = []
+    for k, ms in by_key.items():
+        names = Counter(m.text for m in ms)
+        name = max(names, key=lambda n: (n in gaz, len(n), names[n]))
+        labels = Counter(m.label for m in ms)
+        etype = labels.most_common(1)[0][0]
+        if name in gaz:
+            etype = "organization"
+        elif etype == "organization" and places.country_of(name) and labels["place"] >= labels["organization"] - 1:
+            etype = "place"
+        surface = {text[m.start:m.end] for m in ms} - {name}
+        entities.append(Entity(name=name, type=etype, aliases=sorted(surface, key=len), mentions=list(ms),
+                               kind=gaz.get(name, {}).get("kind")))
+    entities = _merge_parts(entities)
+    _add_defined_aliases(entities, text)
+    entities = [e for e in entities if _keep(e, cfg)]
+    index = {(m.start, m.end): e.name for e in entities for m in e.mentions}
+    return entities, index
+
+
+def _merge_parts(entities: list[Entity]) -> list[Entity]:
+    """Fold short names into the longer entity of the same type they are part of."""
+    entities.sort(key=lambda e: -len(e.name))
+    kept: list[Entity] = []
+    for e in entities:
+        home = None
+        for k in kept:
+            if k.type != e.type and not (e.type == "person" and k.type == "person"):
+                continue
+            if k.type == e.type and (_is_part_of_name(e.name, k.name) or any(_is_part_of_name(e.name, a) for a in k.aliases)):
+                home = k
+                break
+        if home is None:
+            kept.append(e)
+            continue
+        home.aliases = sorted({*home.aliases, e.name, *e.aliases} - {home.name}, key=len)
+        home.mentions.extend(e.mentions)
+    return kept
+
+
+def _add_defined_aliases(entities: list[Entity], text: str) -> None:
+    """'Human Rights Watch (HRW)', 'the Metropolitan Police ("the Met")': the text defines an alias."""
+    for e in entities:
+        if e.type == "place":
+            continue
+        for m in list(e.mentions):
+            d = _DEFINED_ALIAS.match(text, m.end)
+            if d and d.group(1) not in e.aliases and key(d.group(1)) != key(e.name) and len(d.group(1)) < len(e.name):
+                e.aliases.append(d.group(1))
+                e.mentions.append(Mention(d.start(1), d.end(1), d.group(1), e.type))
+
+
+def _keep(e: Entity, cfg: dict) -> bool:
+    if e.type == "person":
+        return len(e.name.split()) >= cfg["min_person_tokens"]
+    if e.type == "place":
+        e.country = places.country_of(e.name)
+        return e.country is not None or len(e.mentions) >= 2
+    return True
+
+
+def fill_unknown_countries(entities: list[Entity], default: str | None) -> None:
+    for e in entities:
+        if e.type == "place" and e.country is None:
+            e.country = default

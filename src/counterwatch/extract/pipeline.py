@@ -1,0 +1,127 @@
+"""From a source to evidence-linked records: body -> parse -> entities -> deployments -> relations."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from counterwatch.extract import dates, deployments, entities as ents, infobox, places, relations
+from counterwatch.extract.model import Extraction, Mention
+from counterwatch.extract.nlp import load_nlp
+from counterwatch.ingest.debris import segments, title_of
+from counterwatch.ingest.source import Source
+
+BATCH_SIZE = 64
+HEADER_LINES = 15  # lines at the top searched for the publication date and publisher
+_PUBLISHER = [re.compile(r"^(?:©|\(c\)|copyright)\s*(?:\d{4}\s*)?(?P<v>[A-Z][\w .,&'-]{1,60}?)(?:,? Inc\.?|,? Ltd\.?)?\.?(?:\s+All rights reserved.*)?$", re.I),
+              re.compile(r"^From (?P<v>[A-Z][\w .&'-]{1,60})$")]
+
+
+class Extractor:
+    """Holds the loaded model: build one per run, call it for every source."""
+
+    def __init__(self) -> None:
+        self.nlp = load_nlp()
+
+    def __call__(self, source: Source) -> Extraction:
+        return self.extract(source)
+
+    def extract(self, source: Source) -> Extraction:
+        text = source.text
+        segs = segments(text)
+        prose = [(s.start, s.end) for s in segs if s.kind == "prose"]
+        short = [(s.start, s.end) for s in segs if s.kind == "short"]
+        blocks = [ents.Block(doc, start) for doc, (start, _) in
+                  zip(self.nlp.pipe((text[a:b] for a, b in prose), batch_size=BATCH_SIZE), prose)]
+        box = infobox.read(text, short)
+        mentions = ents.raw_mentions(blocks) + _infobox_mentions(box)
+        entity_list, index = ents.group(mentions, text)
+        doc_country = _document_country(blocks, entity_list, box)
+        ents.fill_unknown_countries(entity_list, doc_country)
+        by_name = {e.name: e for e in entity_list}
+        sents = [(s, b.offset) for b in blocks for s in b.doc.sents]
+        cands = deployments.candidates(sents, text, index, by_name, doc_country)
+        deps = deployments.build(cands)
+        if box and deps:
+            _apply_infobox(deps[0], box, by_name)
+        sent_spans = [(off + s.start_char, off + s.end_char) for s, off in sents]
+        rels = relations.find(sent_spans, text, index, by_name)
+        return Extraction(document=_document(source, segs), entities=entity_list, deployments=deps,
+                          relations=rels, words=len(text.split()))
+
+
+def _infobox_mentions(box: infobox.Infobox) -> list[Mention]:
+    out = []
+    for value, ev in box.values.get("operator", []):
+        start = ev.start + ev.quote.index(value)
+        out.append(Mention(start, start + len(value), value, "organization"))
+    for name in ("place", "country"):
+        for value, ev in box.values.get(name, []):
+            if places.country_of(value):
+                start = ev.start + ev.quote.index(value)
+                out.append(Mention(start, start + len(value), value, "place"))
+    return out
+
+
+def _apply_infobox(dep, box: infobox.Infobox, by_name: dict) -> None:
+    """A register page states status, certainty and operators as fields: they override guesses."""
+    for value, ev in box.values.get("operator", []):
+        name = next((n for n, e in by_name.items() if value == n or value in e.aliases), value)
+        if name not in dep.operators:
+            dep.operators.append(name)
+        dep.evidence.append(ev)
+    for fld in ("status", "certainty"):
+        got = box.first(fld)
+        if got:
+            setattr(dep, fld, got[0].lower())
+            dep.evidence.append(got[1])
+    got = box.first("start")
+    if got:
+        found = dates.find_dates(got[0])
+        if found:
+            dep.start = found[0][1]
+            dep.evidence.append(got[1])
+
+
+def _document_country(blocks, entity_list, box) -> str | None:
+    """The country the report is mostly about: place mentions and demonyms in the body."""
+    votes: Counter[str] = Counter()
+    for e in entity_list:
+        if e.type == "place" and e.country:
+            votes[e.country] += len(e.mentions)
+    for b in blocks:
+        for ent in b.doc.ents:
+            if ent.label_ == "NORP":
+                c = places.country_of_demonym(ent.text)
+                if c:
+                    votes[c] += 1
+    got = box.first("country") if box else None
+    if got and places.country_of(got[0]):
+        votes[places.country_of(got[0])] += 100
+    return votes.most_common(1)[0][0] if votes else None
+
+
+def _document(source: Source, segs) -> dict:
+    text = source.text
+    header = [text[s.start:s.end] for s in segs[:HEADER_LINES]]
+    published = source.published
+    if not published:
+        for line in header:
+            if len(line.split()) <= 6:
+                found = dates.find_dates(line)
+                if found and len(found[0][1]) == 10:
+                    published = found[0][1]
+                    break
+    publisher = source.publisher
+    if not publisher:
+        lines = header + [text[s.start:s.end] for s in segs[-HEADER_LINES:]]
+        for line in lines:
+            for pattern in _PUBLISHER:
+                m = pattern.match(line)
+                if m:
+                    publisher = m.group("v").strip()
+                    break
+            if publisher:
+                break
+    return {"title": source.title or title_of(text), "published": published, "publisher": publisher,
+            "author": source.author, "uri": source.uri, "sha256": source.sha256, "media_type": source.media_type}

