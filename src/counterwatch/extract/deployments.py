@@ -39,39 +39,27 @@ class Candidate:
 
 def candidates(sents: list[tuple[Span, int]], text: str, index: dict[tuple[int, int], str],
                entities: dict[str, Entity], doc_country: str | None) -> list[Candidate]:
-    """One candidate per sentence that names a technology."""
+    """One candidate per sentence that names a technology.
+
+    When a sentence names the technology but not who runs it, the actors of the neighbouring
+    sentence of the same paragraph are taken ("Uganda deployed cameras. The government said ...").
+    """
+    roles = [_roles(sent, offset, text, index, entities) for sent, offset in sents]
     out = []
-    for sent, offset in sents:
+    for i, (sent, offset) in enumerate(sents):
         start, end = offset + sent.start_char, offset + sent.end_char
         quote = text[start:end]
         techs = technologies.find(quote, start)
         if not techs:
             continue
         level, cue = certainty.classify(quote)
-        ops, sups, plcs = [], [], []
-        fallback = []
-        for ent in sent.ents:
-            span_key = _resolve(ent, offset, index)
-            if span_key is None:
-                continue
-            e = entities[span_key]
-            if e.type == "place":
-                plcs.append(e.name)
-                continue
-            if e.type != "organization":
-                continue
-            r = role(ent, text[start:offset + ent.start_char])
-            if r == "operator":
-                ops.append(e.name)
-            elif r == "supplier" or (r is None and e.kind == "vendor"):
-                sups.append(e.name)
-            elif r is None and e.kind not in SOURCE_KINDS:
-                fallback.append(e.name)
-        for name in _state_orgs(sent, offset, index, entities):
-            if name not in ops + sups:
-                fallback.append(name)
+        ops, sups, plcs = roles[i]
         if not ops:
-            ops = fallback
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(sents) and sents[j][1] == offset and roles[j][0]:
+                    ops = roles[j][0]
+                    sups = _uniq([*sups, *roles[j][1]])
+                    break
         countries = Counter(entities[p].country for p in plcs if entities[p].country)
         countries.update(_org_countries(ops, entities))
         country = countries.most_common(1)[0][0] if countries else doc_country
@@ -83,20 +71,41 @@ def candidates(sents: list[tuple[Span, int]], text: str, index: dict[tuple[int, 
     return out
 
 
-def _resolve(ent: Span, offset: int, index: dict[tuple[int, int], str]) -> str | None:
-    s, e = offset + ent.start_char, offset + ent.end_char
-    for (ms, me), name in index.items():
-        if ms >= s and me <= e:
-            return name
-    return None
-
-
-def _state_orgs(sent: Span, offset: int, index: dict[tuple[int, int], str], entities: dict[str, Entity]) -> list[str]:
-    """'Chinese authorities' mentions are not spaCy entities; find them through the index."""
-    s, e = offset + sent.start_char, offset + sent.end_char
-    return [name for (ms, me), name in index.items()
-            if s <= ms and me <= e and entities[name].type == "organization" and entities[name].kind is None
-            and not any(offset + x.start_char <= ms and me <= offset + x.end_char for x in sent.ents)]
+def _roles(sent: Span, offset: int, text: str, index: dict[tuple[int, int], str],
+           entities: dict[str, Entity]) -> tuple[list[str], list[str], list[str]]:
+    """(operators, suppliers, places) named in one sentence."""
+    s0, s1 = offset + sent.start_char, offset + sent.end_char
+    ops, sups, plcs, fallback, vendors = [], [], [], [], []
+    for (ms, me), name in sorted(index.items()):
+        if not (s0 <= ms and me <= s1):
+            continue
+        e = entities[name]
+        if e.type == "place":
+            plcs.append(name)
+            continue
+        span = sent.doc.char_span(ms - offset, me - offset, alignment_mode="expand")
+        if span is None:
+            continue
+        r = role(span, text[s0:ms])
+        if r == "operator" and e.kind == "vendor" and span.root.dep_ == "poss":
+            r = "supplier"  # "Huawei's cameras" name the maker, not the user
+        if e.type == "person":  # a person runs a deployment only when the sentence says so
+            if r == "operator":
+                ops.append(name)
+        elif r == "operator":
+            ops.append(name)
+        elif r == "supplier":
+            sups.append(name)
+        elif r is None and e.kind == "vendor":
+            vendors.append(name)
+        elif r is None and e.kind not in SOURCE_KINDS:
+            fallback.append(name)
+    ops = ops or fallback
+    if ops:  # a vendor named beside the one who runs the system supplies it
+        sups += vendors
+    else:
+        ops = vendors
+    return _uniq(ops), _uniq(s for s in sups if s not in ops), _uniq(plcs)
 
 
 def _org_countries(orgs: list[str], entities: dict[str, Entity]) -> list[str]:

@@ -45,6 +45,16 @@ def key(name: str) -> str:
     return re.sub(r"^the ", "", s)
 
 
+def _described_as_org(ent, cfg: dict) -> bool:
+    """'Ping An, a large insurance company': an apposition says the 'person' is an organization."""
+    nouns = set(cfg["org_nouns"])
+    for child in ent.root.children:
+        if child.dep_ == "appos" and child.lemma_.lower() in nouns:
+            return True
+    head = ent.root.head
+    return ent.root.dep_ == "compound" and head.lemma_.lower() in nouns
+
+
 def _clean(text: str, start: int) -> tuple[str, int] | None:
     """Trim articles, possessives and punctuation; return (name, start) or None if not a name."""
     cfg, not_ent = _rules()
@@ -54,6 +64,9 @@ def _clean(text: str, start: int) -> tuple[str, int] | None:
     text = re.sub(r"(?:[’']s|[’'])$", "", text).rstrip(" ,.;:-–—")
     lead = len(text) - len(text.lstrip(" “\"‘'([-–—"))
     text, start = text[lead:], start + lead
+    m = re.match(r"^([A-Z][\w.]+(?: [A-Z][\w.]+)?)[’']s\s+(?=[A-Z])", text)
+    if m and places.country_of(m.group(1)):  # "Reno's Peppermill Casino" -> "Peppermill Casino"
+        text, start = text[m.end():], start + m.end()
     if not (cfg["min_name_chars"] <= len(text) <= cfg["max_name_chars"]):
         return None
     if "\n" in text or not any(c.isupper() for c in text) or not text[0].isalnum() or not_ent.match(text):
@@ -77,34 +90,51 @@ def _is_part_of_name(short: str, long: str) -> bool:
     return compact.isupper() and compact == _acronym(long)
 
 
+def is_headline(sentence: str) -> bool:
+    """Title Case sentences ('Police Use Facial Recognition Software') fool NER into long names."""
+    words = [w for w in re.findall(r"[A-Za-z][\w’'-]*", sentence) if len(w) > 3]
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) / len(words) >= 0.7
+
+
 def raw_mentions(blocks: list[Block]) -> list[Mention]:
-    """Named mentions (organization, person, place) with offsets into the source text."""
+    """Named mentions (organization, person, place) with offsets into the source text.
+
+    A name found only in a headline sentence is dropped unless it is also named elsewhere.
+    """
+    found = [(m, headline) for m, headline in _mentions(blocks)]
+    body_keys = {key(m.text) for m, headline in found if not headline}
+    return [m for m, headline in found if not headline or key(m.text) in body_keys or m.text in _gazetteer()]
+
+
+def _mentions(blocks: list[Block]):
     cfg, _ = _rules()
     heads = cfg["state_heads"]
-    out: list[Mention] = []
     for block in blocks:
         doc = block.doc
+        headlines = {s.start for s in doc.sents if is_headline(s.text)}
         for ent in doc.ents:
+            headline = ent.sent.start in headlines
             if ent.label_ == "NORP":
                 nxt = doc[ent.end] if ent.end < len(doc) else None
                 country = places.country_of_demonym(ent.text)
                 if nxt is not None and country and nxt.lower_ in heads and nxt.pos_ in ("NOUN", "PROPN"):
                     name = f"{ent.text} {heads[nxt.lower_]}"
-                    out.append(Mention(block.offset + ent.start_char, block.offset + nxt.idx + len(nxt),
-                                       name, "organization"))
+                    yield Mention(block.offset + ent.start_char, block.offset + nxt.idx + len(nxt),
+                                  name, "organization"), headline
                 continue
             label = cfg["labels"].get(ent.label_)
             if not label:
                 continue
+            if label == "person" and _described_as_org(ent, cfg):
+                label = "organization"
             cleaned = _clean(ent.text, block.offset + ent.start_char)
             if cleaned is None:
                 continue
             text, start = cleaned
             if ent.ent_id_:  # gazetteer hit: the canonical name is the gazetteer's
-                out.append(Mention(start, start + len(text), ent.ent_id_, "organization"))
+                yield Mention(start, start + len(text), ent.ent_id_, "organization"), headline
                 continue
-            out.append(Mention(start, start + len(text), text, label))
-    return out
+            yield Mention(start, start + len(text), text, label), headline
 
 
 def group(mentions: list[Mention], text: str) -> tuple[list[Entity], dict[tuple[int, int], str]]:

@@ -52,9 +52,11 @@ def role(span: Span, sentence_text_before: str) -> str | None:
     verb, how = _governing_verb(span)
     if how == "possessive":
         return "operator"
-    if verb is None or how == "patient":
+    if verb is None:
         return None
     lemma = verb.lemma_.lower()
+    if how == "patient":
+        return "operator" if lemma in cfg["penalty_verbs"] else None
     if lemma in cfg["reporting_verbs"]:
         return "source"
     if lemma in cfg["supplier_verbs"] and lemma not in cfg["operator_verbs"]:
