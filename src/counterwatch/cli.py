@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from counterwatch.ingest import InputError, iter_sources
 
@@ -74,16 +73,18 @@ def _summary(data: dict) -> None:
         kinds.setdefault(e["type"], []).append(e["name"] + (f" ({', '.join(e['aliases'])})" if e["aliases"] else ""))
     for kind, names in kinds.items():
         out.print(f"[bold]{kind}s[/bold]: {'; '.join(names)}", highlight=False)
-    if data["deployments"]:
-        table = Table("deployment", "technologies", "operators", "suppliers", "status", "certainty", "evidence",
-                      show_lines=True, expand=True)
-        for d in data["deployments"]:
-            table.add_row(d["name"], ", ".join(d["technologies"]), ", ".join(d["operators"]),
-                          ", ".join(d["suppliers"]), d["status"] + (f" since {d['start']}" if d["start"] else ""),
-                          d["certainty"], f"“{d['evidence'][0][:160]}”")
-        out.print(table)
+    for d in data["deployments"]:
+        out.print(f"\n[bold cyan]{d['name']}[/bold cyan]  \\[{d['certainty']}] {d['status']}"
+                  + (f" since {d['start']}" if d["start"] else ""), highlight=False)
+        for field in ("technologies", "operators", "suppliers", "places", "targets"):
+            if d[field]:
+                out.print(f"  {field}: {', '.join(d[field])}", highlight=False)
+        for quote in d["evidence"][:3]:
+            out.print(f"  [dim]“{quote[:200]}”[/dim]", highlight=False)
+    if data["relations"]:
+        out.print()
     for r in data["relations"]:
-        out.print(f"  {r['subject']} —[{r['predicate']}, {r['certainty']}]→ {r['object']}: [dim]“{r['evidence'][:120]}”[/dim]",
+        out.print(f"  {r['subject']} —\\[{r['predicate']}, {r['certainty']}]→ {r['object']}: [dim]“{r['evidence'][:120]}”[/dim]",
                   highlight=False)
 
 

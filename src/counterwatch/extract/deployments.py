@@ -54,6 +54,9 @@ def candidates(sents: list[tuple[Span, int]], text: str, index: dict[tuple[int, 
             continue
         level, cue = certainty.classify(quote)
         ops, sups, plcs = roles[i]
+        for j in (i - 1, i + 1):  # "The cameras were supplied by X." names no technology itself
+            if 0 <= j < len(sents) and sents[j][1] == offset and not technologies.find(sents[j][0].text):
+                sups = _uniq([*sups, *roles[j][1]])
         if not ops:
             for j in (i - 1, i + 1):
                 if 0 <= j < len(sents) and sents[j][1] == offset and roles[j][0]:
@@ -136,7 +139,7 @@ def merge(cands: list[Candidate]) -> list[Candidate]:
     merged: list[Candidate] = []
     for c in cands:
         home = next((m for m in merged if m.country == c.country and m.speculative == c.speculative
-                     and set(m.techs) & set(c.techs)), None)
+                     and set(m.techs) & set(c.techs) and not _different_operators(m, c)), None)
         if home is None:
             merged.append(c)
             continue
@@ -149,6 +152,11 @@ def merge(cands: list[Candidate]) -> list[Candidate]:
         home.sentences.extend(c.sentences)
         home.dates.extend(c.dates)
     return merged
+
+
+def _different_operators(a: Candidate, b: Candidate) -> bool:
+    """Two forces running the same technology are two deployments."""
+    return bool(a.operators and b.operators and not set(a.operators) & set(b.operators))
 
 
 def build(cands: list[Candidate]) -> list[Deployment]:

@@ -127,7 +127,10 @@ def _mentions(blocks: list[Block]):
                 continue
             if label == "person" and _described_as_org(ent, cfg):
                 label = "organization"
-            cleaned = _clean(ent.text, block.offset + ent.start_char)
+            raw, raw_start = ent.text, block.offset + ent.start_char
+            if ent.start == ent.sent.start and raw.startswith("The ") and not ent.ent_id_:
+                raw, raw_start = raw[4:], raw_start + 4  # sentence-initial article, not part of the name
+            cleaned = _clean(raw, raw_start)
             if cleaned is None:
                 continue
             text, start = cleaned

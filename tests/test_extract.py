@@ -1,0 +1,91 @@
+"""Extraction behaviour on small texts written for the tests."""
+
+from __future__ import annotations
+
+from counterwatch.extract import certainty, technologies
+from counterwatch.extract.nlp import load_nlp
+from counterwatch.ingest.debris import body_spans
+
+REPORT = (
+    "Police expand face scanning in Chennai\n\n"
+    "The Greater Chennai Police has installed facial recognition cameras at 50 junctions in Chennai since March 2021, "
+    "according to Human Rights Watch (HRW). The cameras were supplied by Hikvision, records show.\n\n"
+    "Priya Raman, a researcher at Human Rights Watch, said the cameras scan every commuter. "
+    "HRW also found that the force allegedly used iris scans and ALPR readers on highways.\n\n"
+    "Comments\n\nAnonymous Coward says:\nRamesh Kumar of Clearview AI told me they sell to everyone.\n"
+)
+
+
+def _tech_ids(text: str) -> set[str]:
+    return {t.tech for t in technologies.find(text)}
+
+
+def test_synonym_lexicon_maps_phrases_to_taxonomy_ids():
+    assert _tech_ids("they took iris scans") == {"iris_recognition"}
+    assert "license_plate_recognition" in _tech_ids("ALPR cameras on the ring road")
+    assert _tech_ids("phones infected with Pegasus") == {"spyware"}
+    assert "dna_collection" in _tech_ids("collecting DNA samples from residents")
+    assert _tech_ids("the predator was caught") == set()  # product names are case-sensitive
+
+
+def test_certainty_cascade_keeps_the_cue():
+    assert certainty.classify("The ministry denied using the cameras.")[0] == "denied"
+    assert certainty.classify("The database could be used against dissidents.") == ("speculative", "could")
+    assert certainty.classify("Police allegedly bought the software.") == ("alleged", "allegedly")
+    assert certainty.classify("The police confirmed the contract.")[0] == "documented"
+    assert certainty.classify("The police use the cameras.") == ("reported", None)
+
+
+def test_entities_aliases_and_no_names_from_comments(run):
+    data = run(REPORT)
+    names = {e["name"]: e for e in data["entities"]}
+    assert "HRW" in names["Human Rights Watch"]["aliases"]
+    assert names["Priya Raman"]["type"] == "person"
+    assert names["Chennai"]["country"] == "IN"
+    assert "Ramesh Kumar" not in names and "Anonymous Coward" not in names and "Clearview AI" not in names
+
+
+def test_deployment_fields_and_exact_evidence(run):
+    data = run(REPORT)
+    dep = next(d for d in data["deployments"] if "face_recognition" in d["technologies"])
+    assert dep["country"] == "IN"
+    assert any("Chennai Police" in op for op in dep["operators"])
+    assert "Hikvision" in dep["suppliers"]
+    assert dep["start"] == "2021-03"
+    assert dep["status"] == "ongoing"
+    for span in dep["evidence_spans"]:
+        assert REPORT[span["start"]:span["end"]] == span["quote"]
+    allegation = next(d for d in data["deployments"] if "iris_recognition" in d["technologies"])
+    assert allegation["certainty"] == "alleged"
+
+
+def test_relations_with_certainty_and_evidence(run):
+    text = ("Lena Vogel, a professor at the Institute for Applied Vision, said the work was civilian. "
+            "The Institute for Applied Vision received annual funding from the European Research Council. "
+            "Tarnwell Systems reportedly supplied drones to the Ministry of Interior.")
+    rels = {(r["subject"], r["predicate"], r["object"]): r for r in run(text)["relations"]}
+    assert ("Lena Vogel", "affiliated_with", "Institute for Applied Vision") in rels
+    assert ("European Research Council", "funds", "Institute for Applied Vision") in rels
+    assert rels[("Tarnwell Systems", "supplies", "Ministry of Interior")]["certainty"] == "alleged"
+    for r in rels.values():
+        assert r["evidence"] in text
+
+
+def test_known_ner_failures_are_corrected(run):
+    text = ("Falun Gong practitioners and Uyghurs were photographed by police in Urumqi, "
+            "according to a story by Follow The Money and The Citizen Lab.")
+    data = run(text)
+    names = {e["name"] for e in data["entities"]}
+    assert not names & {"Falun Gong", "Uyghurs"}
+    assert {"Follow The Money", "The Citizen Lab"} <= names
+
+
+def test_model_is_loaded_once():
+    assert load_nlp() is load_nlp()
+
+
+def test_debris_keeps_offsets_and_skips_chrome():
+    spans = body_spans(REPORT)
+    lines = [REPORT[a:b] for a, b in spans]
+    assert lines[0].startswith("The Greater Chennai Police")
+    assert not any("Anonymous" in line or "Ramesh" in line for line in lines)
