@@ -14,7 +14,8 @@ from counterwatch.extract.model import Deployment, Entity, Evidence
 from counterwatch.extract.roles import role, target_heads
 
 MAX_TARGETS = 3
-SOURCE_KINDS = {"media", "watchdog", "research"}
+CONTEXT_SENTENCES = 2  # how far back a place mention still sets the country of a claim
+SOURCE_KINDS = {"media", "watchdog", "research", "intergovernmental"}  # they report, they do not run
 
 
 @dataclass
@@ -65,6 +66,9 @@ def candidates(sents: list[tuple[Span, int]], text: str, index: dict[tuple[int, 
                     break
         countries = Counter(entities[p].country for p in plcs if entities[p].country)
         countries.update(_org_countries(ops, entities))
+        if not countries:  # the place of the previous sentences still holds ("... in the Netherlands. They ...")
+            countries.update(entities[p].country for j in range(max(0, i - CONTEXT_SENTENCES), i)
+                             for p in roles[j][2] if entities[p].country)
         country = countries.most_common(1)[0][0] if countries else doc_country
         out.append(Candidate(
             techs=list(dict.fromkeys(t.tech for t in techs)), country=country, places=_uniq(plcs),

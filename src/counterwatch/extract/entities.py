@@ -128,6 +128,10 @@ def _mentions(blocks: list[Block]):
             if label == "person" and _described_as_org(ent, cfg):
                 label = "organization"
             raw, raw_start = ent.text, block.offset + ent.start_char
+            prev = doc[ent.start - 1] if ent.start > ent.sent.start else None
+            if (ent.label_ == "ORG" and prev is not None and prev.pos_ == "PROPN" and prev.ent_type_ == ""
+                    and prev.text[:1].isupper() and prev.i > ent.sent.start):
+                raw, raw_start = doc[prev.i:ent.end].text, block.offset + prev.idx  # "RTL" + "Nieuws"
             if ent.start == ent.sent.start and raw.startswith("The ") and not ent.ent_id_:
                 raw, raw_start = raw[4:], raw_start + 4  # sentence-initial article, not part of the name
             cleaned = _clean(raw, raw_start)
@@ -162,6 +166,7 @@ def group(mentions: list[Mention], text: str) -> tuple[list[Entity], dict[tuple[
                                kind=gaz.get(name, {}).get("kind")))
     entities = _merge_parts(entities)
     _add_defined_aliases(entities, text)
+    _mark_media(entities, text, cfg)
     entities = [e for e in entities if _keep(e, cfg)]
     index = {(m.start, m.end): e.name for e in entities for m in e.mentions}
     return entities, index
@@ -199,7 +204,21 @@ def _add_defined_aliases(entities: list[Entity], text: str) -> None:
                 e.mentions.append(Mention(d.start(1), d.end(1), d.group(1), e.type))
 
 
+def _mark_media(entities: list[Entity], text: str, cfg: dict) -> None:
+    """Outlets and journals are sources: 'NL Times', 'the journal Human Genetics', 'news service RTL'."""
+    words = set(cfg["media_name_words"])
+    cue = re.compile(cfg["media_cues"], re.I)
+    for e in entities:
+        if e.type != "organization" or e.kind:
+            continue
+        last = key(e.name).split()[-1:] or [""]
+        if last[0] in words or any(cue.search(text[max(0, m.start - 40):m.start]) for m in e.mentions):
+            e.kind = "media"
+
+
 def _keep(e: Entity, cfg: dict) -> bool:
+    if e.type == "organization" and e.kind is None and e.name.split()[-1].lower() in cfg["program_suffixes"]:
+        return False
     if e.type == "person":
         return len(e.name.split()) >= cfg["min_person_tokens"]
     if e.type == "place":
