@@ -169,7 +169,8 @@ def build(cands: list[Candidate]) -> list[Deployment]:
         where = c.places[0] if c.places else _country_name(c.country)
         label = ", ".join(technologies.label(t) for t in c.techs[:3])
         by = f" by {c.operators[0]}" if c.operators else ""
-        levels = Counter(e_level for e_level in [certainty.classify(s)[0] for s in c.sentences])
+        # the first sentence sets the certainty unless it is the bare default: then the sentences vote
+        levels = Counter(certainty.classify(s)[0] for s in c.sentences)
         out.append(Deployment(
             name=f"{label}{by}{' in ' + where if where else ''}", country=c.country, places=c.places,
             technologies=c.techs, operators=c.operators, suppliers=c.suppliers, targets=c.targets,

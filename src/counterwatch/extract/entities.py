@@ -179,9 +179,9 @@ def _merge_parts(entities: list[Entity]) -> list[Entity]:
     for e in entities:
         home = None
         for k in kept:
-            if k.type != e.type and not (e.type == "person" and k.type == "person"):
+            if k.type != e.type:
                 continue
-            if k.type == e.type and (_is_part_of_name(e.name, k.name) or any(_is_part_of_name(e.name, a) for a in k.aliases)):
+            if _is_part_of_name(e.name, k.name) or any(_is_part_of_name(e.name, a) for a in k.aliases):
                 home = k
                 break
         if home is None:
