@@ -54,13 +54,13 @@ def candidates(sents: list[tuple[Span, int]], text: str, index: dict[tuple[int, 
         if not techs:
             continue
         level, cue = certainty.classify(quote)
-        ops, sups, plcs = roles[i]
+        ops, sups, plcs, _ = roles[i]
         for j in (i - 1, i + 1):  # "The cameras were supplied by X." names no technology itself
             if 0 <= j < len(sents) and sents[j][1] == offset and not technologies.find(sents[j][0].text):
                 sups = _uniq([*sups, *roles[j][1]])
-        if not ops:
-            for j in (i - 1, i + 1):
-                if 0 <= j < len(sents) and sents[j][1] == offset and roles[j][0]:
+        if not ops:  # stated operators of either neighbour, else the guess of the next sentence
+            for j, need_stated in ((i - 1, True), (i + 1, True), (i + 1, False)):
+                if 0 <= j < len(sents) and sents[j][1] == offset and roles[j][0] and (roles[j][3] or not need_stated):
                     ops = roles[j][0]
                     sups = _uniq([*sups, *roles[j][1]])
                     break
@@ -79,8 +79,8 @@ def candidates(sents: list[tuple[Span, int]], text: str, index: dict[tuple[int, 
 
 
 def _roles(sent: Span, offset: int, text: str, index: dict[tuple[int, int], str],
-           entities: dict[str, Entity]) -> tuple[list[str], list[str], list[str]]:
-    """(operators, suppliers, places) named in one sentence."""
+           entities: dict[str, Entity]) -> tuple[list[str], list[str], list[str], bool]:
+    """(operators, suppliers, places, whether the operators are stated rather than guessed)."""
     s0, s1 = offset + sent.start_char, offset + sent.end_char
     ops, sups, plcs, fallback, vendors = [], [], [], [], []
     for (ms, me), name in sorted(index.items()):
@@ -107,12 +107,13 @@ def _roles(sent: Span, offset: int, text: str, index: dict[tuple[int, int], str]
             vendors.append(name)
         elif r is None and e.kind not in SOURCE_KINDS:
             fallback.append(name)
+    stated = bool(ops)
     ops = ops or fallback
     if ops:  # a vendor named beside the one who runs the system supplies it
         sups += vendors
     else:
         ops = vendors
-    return _uniq(ops), _uniq(s for s in sups if s not in ops), _uniq(plcs)
+    return _uniq(ops), _uniq(s for s in sups if s not in ops), _uniq(plcs), stated
 
 
 def _org_countries(orgs: list[str], entities: dict[str, Entity]) -> list[str]:

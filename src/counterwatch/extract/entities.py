@@ -15,6 +15,7 @@ from counterwatch.extract import places
 from counterwatch.extract.model import Entity, Mention
 
 _DEFINED_ALIAS = re.compile(r"\s*\((?:the\s+)?[“\"']?([A-Z][\w.&'’ -]{1,30}?)[”\"']?\)")
+_PROGRAM_CUE = re.compile(r"\b(?:known as|called|dubbed|codenamed|code-named)\s+[“\"']?$", re.I)
 _STOP = {"of", "the", "and", "for", "on", "in", "de", "du", "&"}
 
 
@@ -132,8 +133,10 @@ def _mentions(blocks: list[Block]):
             if (ent.label_ == "ORG" and prev is not None and prev.pos_ == "PROPN" and prev.ent_type_ == ""
                     and prev.text[:1].isupper() and prev.i > ent.sent.start):
                 raw, raw_start = doc[prev.i:ent.end].text, block.offset + prev.idx  # "RTL" + "Nieuws"
-            if ent.start == ent.sent.start and raw.startswith("The ") and not ent.ent_id_:
-                raw, raw_start = raw[4:], raw_start + 4  # sentence-initial article, not part of the name
+            if raw.startswith("The ") and not ent.ent_id_:
+                raw, raw_start = raw[4:], raw_start + 4  # the article is not part of the name
+            if _PROGRAM_CUE.search(doc.text[max(0, ent.start_char - 24):ent.start_char]):
+                continue  # "a system known as Huduma Namba" names a program, not an actor
             cleaned = _clean(raw, raw_start)
             if cleaned is None:
                 continue
@@ -199,7 +202,8 @@ def _add_defined_aliases(entities: list[Entity], text: str) -> None:
             continue
         for m in list(e.mentions):
             d = _DEFINED_ALIAS.match(text, m.end)
-            if d and d.group(1) not in e.aliases and key(d.group(1)) != key(e.name) and len(d.group(1)) < len(e.name):
+            if (d and d.group(1) not in e.aliases and key(d.group(1)) != key(e.name) and len(d.group(1)) < len(e.name)
+                    and not places.country_of(d.group(1))):  # "Hereditas (Beijing)" names a place
                 e.aliases.append(d.group(1))
                 e.mentions.append(Mention(d.start(1), d.end(1), d.group(1), e.type))
 

@@ -28,6 +28,11 @@ def _governing_verb(span: Span):
             root = root.head
             continue
         root = root.head
+    for child in root.children:  # "Idemia, the company that supplied the kits, ..."
+        if child.dep_ == "appos":
+            clause = next((c for c in child.children if c.dep_ == "relcl"), None)
+            if clause is not None:
+                return clause, "active"
     if root.dep_ in ("nsubj", "csubj"):
         return root.head, "active"
     if root.dep_ == "pobj" and root.head.lower_ == "by" and root.head.dep_ == "agent":
