@@ -89,3 +89,14 @@ def test_debris_keeps_offsets_and_skips_chrome():
     lines = [REPORT[a:b] for a, b in spans]
     assert lines[0].startswith("The Greater Chennai Police")
     assert not any("Anonymous" in line or "Ramesh" in line for line in lines)
+
+
+def test_program_names_are_not_actors_and_appositions_give_roles(run):
+    text = ("The Zambian government began collecting fingerprints of citizens in 2019 for a register "
+            "known as Kanta Rolo. Veritex, the company that supplied the fingerprint scanners, declined to comment.")
+    data = run(text)
+    names = {e["name"] for e in data["entities"]}
+    assert "Kanta Rolo" not in names
+    dep = data["deployments"][0]
+    assert dep["operators"] == ["Zambian government"]
+    assert "Veritex" in dep["suppliers"]

@@ -46,6 +46,20 @@ def key(name: str) -> str:
     return re.sub(r"^the ", "", s)
 
 
+def _appositive_orgs(doc: Doc, offset: int, cfg: dict):
+    """Names the model missed that the text defines: 'Veritex, the company that supplied ...'."""
+    nouns = set(cfg["org_nouns"])
+    for tok in doc:
+        if tok.pos_ != "PROPN" or tok.ent_type_ or not tok.text[:1].isupper():
+            continue
+        if any(c.dep_ == "appos" and c.lemma_.lower() in nouns for c in tok.children):
+            first = min([tok, *(c for c in tok.lefts if c.dep_ == "compound" and c.pos_ == "PROPN")], key=lambda t: t.i)
+            span = doc[first.i:tok.i + 1]
+            cleaned = _clean(span.text, offset + span.start_char)
+            if cleaned:
+                yield Mention(cleaned[1], cleaned[1] + len(cleaned[0]), cleaned[0], "organization")
+
+
 def _described_as_org(ent, cfg: dict) -> bool:
     """'Ping An, a large insurance company': an apposition says the 'person' is an organization."""
     nouns = set(cfg["org_nouns"])
@@ -112,6 +126,7 @@ def _mentions(blocks: list[Block]):
     heads = cfg["state_heads"]
     for block in blocks:
         doc = block.doc
+        yield from ((m, False) for m in _appositive_orgs(doc, block.offset, cfg))
         headlines = {s.start for s in doc.sents if is_headline(s.text)}
         for ent in doc.ents:
             headline = ent.sent.start in headlines

@@ -59,4 +59,13 @@ def is_country(name: str) -> bool:
 
 
 def country_of_demonym(word: str) -> str | None:
-    return load("places.yml")["demonyms"].get(word.strip().lower())
+    """'Chinese' -> CN from the list; otherwise strip a demonym ending: 'Zambian' -> Zambia -> ZM."""
+    word = word.strip()
+    listed = load("places.yml")["demonyms"].get(word.lower())
+    if listed or not word[:1].isupper():
+        return listed
+    for cut in (1, 2, 3, 4):
+        stem = word[:-cut]
+        if len(stem) >= 4 and is_country(stem):
+            return country_of(stem)
+    return None
