@@ -100,3 +100,21 @@ def test_program_names_are_not_actors_and_appositions_give_roles(run):
     dep = data["deployments"][0]
     assert dep["operators"] == ["Zambian government"]
     assert "Veritex" in dep["suppliers"]
+
+
+def test_hard_wrapped_text_reads_like_paragraphs(run):
+    text = ("Police in Rosario have used live facial recognition cameras supplied by\n"
+            "Hikvision at the central station since 2022, according to a report by\n"
+            "Amnesty International.\n")
+    dep = run(text)["deployments"][0]
+    assert dep["technologies"] == ["face_recognition"] and dep["country"] == "AR"
+    assert "Hikvision" in dep["suppliers"]
+    assert all(q in text for q in dep["evidence"])
+
+
+def test_giant_single_line_is_cut_for_the_parser(run):
+    sentence = "The city police of Lyon operate drones over the harbour every night. "
+    text = sentence * 700  # ~48k characters on one line, over the parser piece size
+    data = run(text)
+    assert data["deployments"] and data["deployments"][0]["technologies"] == ["drone"]
+    assert all(text[s["start"]:s["end"]] == s["quote"] for s in data["deployments"][0]["evidence_spans"])

@@ -14,6 +14,7 @@ from counterwatch.extract.model import Deployment, Entity, Evidence
 from counterwatch.extract.roles import role, target_heads
 
 MAX_TARGETS = 3
+MAX_EVIDENCE = 25  # quotes kept per deployment: enough to cite, not the whole report
 CONTEXT_SENTENCES = 2  # how far back a place mention still sets the country of a claim
 SOURCE_KINDS = {"media", "watchdog", "research", "intergovernmental"}  # they report, they do not run
 
@@ -153,7 +154,8 @@ def merge(cands: list[Candidate]) -> list[Candidate]:
         home.operators = _uniq([*home.operators, *c.operators])
         home.suppliers = _uniq(s for s in [*home.suppliers, *c.suppliers] if s not in home.operators)
         home.targets = _uniq([*home.targets, *c.targets])[:MAX_TARGETS]
-        home.evidence.extend(c.evidence)
+        if len(home.evidence) < MAX_EVIDENCE:
+            home.evidence.extend(c.evidence)
         home.sentences.extend(c.sentences)
         home.dates.extend(c.dates)
     return merged

@@ -84,7 +84,10 @@ def _clean(text: str, start: int) -> tuple[str, int] | None:
         text, start = text[m.end():], start + m.end()
     if not (cfg["min_name_chars"] <= len(text) <= cfg["max_name_chars"]):
         return None
-    if "\n" in text or not any(c.isupper() for c in text) or not text[0].isalnum() or not_ent.match(text):
+    if "\n" in text and (text.count("\n") > 1 or len(text) > 60):
+        return None
+    text = text.replace("\n", " ")  # a name wrapped over two lines; offsets still cover the original
+    if not any(c.isupper() for c in text) or not text[0].isalnum() or not_ent.match(text):
         return None
     return text, start
 

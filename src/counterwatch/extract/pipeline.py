@@ -12,6 +12,7 @@ from counterwatch.ingest.debris import segments, title_of
 from counterwatch.ingest.source import Source
 
 BATCH_SIZE = 64
+MAX_BLOCK_CHARS = 20_000  # spaCy's parser slows down, and refuses past 1M, on giant one-line "paragraphs"
 HEADER_LINES = 15  # lines at the top searched for the publication date and publisher
 _PUBLISHER = [re.compile(r"^(?:©|\(c\)|copyright)\s*(?:\d{4}\s*)?(?P<v>[A-Z][\w .,&'-]{1,60}?)(?:,? Inc\.?|,? Ltd\.?)?\.?(?:\s+All rights reserved.*)?$", re.I),
               re.compile(r"^From (?P<v>[A-Z][\w .&'-]{1,60})$")]
@@ -29,7 +30,7 @@ class Extractor:
     def extract(self, source: Source) -> Extraction:
         text = source.text
         segs = segments(text)
-        prose = [(s.start, s.end) for s in segs if s.kind == "prose"]
+        prose = [piece for s in segs if s.kind == "prose" for piece in _pieces(text, s.start, s.end)]
         short = [(s.start, s.end) for s in segs if s.kind == "short"]
         blocks = [ents.Block(doc, start) for doc, (start, _) in
                   zip(self.nlp.pipe((text[a:b] for a, b in prose), batch_size=BATCH_SIZE), prose)]
@@ -48,6 +49,22 @@ class Extractor:
         rels = relations.find(sent_spans, text, index, by_name)
         return Extraction(document=_document(source, segs), entities=entity_list, deployments=deps,
                           relations=rels, words=len(text.split()))
+
+
+def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Cut an over-long paragraph at sentence ends (or spaces) into parser-sized pieces."""
+    out = []
+    while end - start > MAX_BLOCK_CHARS:
+        window = text[start:start + MAX_BLOCK_CHARS]
+        cut = max(window.rfind(". "), window.rfind("\n"))
+        cut = cut + 1 if cut > MAX_BLOCK_CHARS // 2 else (window.rfind(" ") if window.rfind(" ") > 0 else MAX_BLOCK_CHARS)
+        out.append((start, start + cut))
+        start += cut
+        while start < end and text[start].isspace():
+            start += 1
+    if start < end:
+        out.append((start, end))
+    return out
 
 
 def _infobox_mentions(box: infobox.Infobox) -> list[Mention]:

@@ -53,7 +53,7 @@ def find(sentences: list[tuple[int, int]], text: str, index: dict[tuple[int, int
             for a2, b2, n2 in ms[i + 1:i + 1 + MAX_GAP_MENTIONS]:
                 if n1 == n2 or a2 < b1:
                     continue
-                between = text[b1:a2]
+                between = text[b1:a2].replace("\n", " ")  # wrapped lines read as one
                 for rule in _rules():
                     subj, obj = (n1, n2) if rule.direction == "forward" else (n2, n1)
                     if rule.carry_subject:
@@ -64,9 +64,9 @@ def find(sentences: list[tuple[int, int]], text: str, index: dict[tuple[int, int
                         continue
                     if not rule.between.fullmatch(between):
                         continue
-                    if rule.before and not rule.before.search(text[s_start:a1]):
+                    if rule.before and not rule.before.search(text[s_start:a1].replace("\n", " ")):
                         continue
-                    if rule.after and not rule.after.match(text[b2:s_end]):
+                    if rule.after and not rule.after.match(text[b2:s_end].replace("\n", " ")):
                         continue
                     if rule.predicate == "affiliated_with":
                         last_affiliation[obj] = subj

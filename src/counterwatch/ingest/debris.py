@@ -33,21 +33,46 @@ def _rules() -> tuple[dict, re.Pattern, re.Pattern]:
     return cfg, end, junk
 
 
+def _lines(text: str):
+    """(start, end, stripped line) of every non-empty line."""
+    pos = 0
+    for line in text.split("\n"):
+        start, pos = pos, pos + len(line) + 1
+        stripped = line.strip()
+        if stripped:
+            lead = len(line) - len(line.lstrip())
+            yield start + lead, start + lead + len(stripped), stripped
+
+
+def _paragraphs(text: str, junk_re: re.Pattern, end_re: re.Pattern, min_words: int):
+    """Join hard-wrapped lines (PDF text layers, e-mailed reports) back into paragraphs: a line
+    continues the previous one when that one is adjacent, long enough and ends mid-sentence."""
+    para: list[int] | None = None
+    prev_end = -2
+    for start, end, line in _lines(text):
+        special = bool(junk_re.match(line) or end_re.match(line))
+        adjacent = "\n\n" not in text[prev_end:start] if para else False
+        if (para and adjacent and not special and not para[2]
+                and len(text[para[0]:para[1]].split("\n")[-1].split()) >= min_words
+                and not _SENTENCE_END.search(text[para[0]:para[1]])):
+            para[1] = end
+        else:
+            if para:
+                yield para[0], para[1]
+            para = [start, end, special]
+        prev_end = end
+    if para:
+        yield para[0], para[1]
+
+
 def segments(text: str) -> list[Segment]:
-    """Classify every non-empty line of `text`."""
+    """Classify every paragraph (a line, or hard-wrapped lines joined) of `text`."""
     cfg, end_re, junk_re = _rules()
     out: list[Segment] = []
     body_words = 0
     cut = False
-    pos = 0
-    for line in text.split("\n"):
-        start, end = pos, pos + len(line)
-        pos = end + 1
-        stripped = line.strip()
-        if not stripped:
-            continue
-        lead = len(line) - len(line.lstrip())
-        start, end = start + lead, start + lead + len(stripped)
+    for start, end in _paragraphs(text, junk_re, end_re, cfg["min_prose_words"]):
+        stripped = text[start:end]
         words = len(stripped.split())
         if cut:
             kind = "after_end"
