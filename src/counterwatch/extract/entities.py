@@ -146,6 +146,8 @@ def _mentions(blocks: list[Block]):
                 continue
             if label == "person" and _described_as_org(ent, cfg):
                 label = "organization"
+            if label == "place" and ent.text.split()[-1].lower() in cfg["org_suffixes"]:
+                label = "organization"
             raw, raw_start = ent.text, block.offset + ent.start_char
             prev = doc[ent.start - 1] if ent.start > ent.sent.start else None
             if (ent.label_ == "ORG" and prev is not None and prev.pos_ == "PROPN" and prev.ent_type_ == ""
@@ -233,8 +235,7 @@ def _mark_media(entities: list[Entity], text: str, cfg: dict) -> None:
     for e in entities:
         if e.type != "organization" or e.kind:
             continue
-        last = key(e.name).split()[-1:] or [""]
-        if last[0] in words or any(cue.search(text[max(0, m.start - 40):m.start]) for m in e.mentions):
+        if set(key(e.name).split()) & words or any(cue.search(text[max(0, m.start - 40):m.start]) for m in e.mentions):
             e.kind = "media"
 
 
