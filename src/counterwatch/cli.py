@@ -64,6 +64,55 @@ def extract(
         raise typer.Exit(1)
 
 
+@app.command()
+def ingest(
+    inputs: Annotated[list[str], typer.Argument(help="Files, folders or http(s) URLs.")],
+    database: Annotated[str | None, typer.Option("--database", envvar="COUNTERWATCH_DATABASE_URL",
+                                                 help="SQLAlchemy URL (default: SQLite file in the data folder).")] = None,
+) -> None:
+    """Extract and store sources with their claims; identical content is skipped."""
+    from counterwatch.extract import Extractor
+    from counterwatch.store import connect, store_extraction
+
+    engine = connect(database)
+    extractor = Extractor()
+    tally: dict[str, int] = {}
+    progress = Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        TextColumn("{task.description}"), console=err, transient=True)
+    with progress:
+        task = progress.add_task("", total=None)
+        for item in iter_sources(inputs):
+            if isinstance(item, InputError):
+                tally["failed"] = tally.get("failed", 0) + 1
+                err.print(f"[red]error[/red] {item}", highlight=False, soft_wrap=True)
+                continue
+            progress.update(task, description=item.stem)
+            result = store_extraction(engine, item, extractor(item))
+            tally[result.status] = tally.get(result.status, 0) + 1
+            tally["claims"] = tally.get("claims", 0) + result.claims
+            progress.advance(task)
+    err.print(", ".join(f"{v} {k}" for k, v in tally.items()) or "nothing to ingest", highlight=False)
+    if tally.get("failed"):
+        raise typer.Exit(1)
+
+
+@app.command()
+def stats(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    database: Annotated[str | None, typer.Option("--database", envvar="COUNTERWATCH_DATABASE_URL")] = None,
+) -> None:
+    """Counts of sources, entities, deployments, relations and claims by review status."""
+    from counterwatch.store import connect
+    from counterwatch.store.writer import stats as register_stats
+
+    figures = register_stats(connect(database))
+    if as_json:
+        print(json.dumps(figures, sort_keys=True))
+    else:
+        for name, value in figures.items():
+            out.print(f"{name:>18}: {value}", highlight=False)
+
+
 def _summary(data: dict) -> None:
     doc = data["document"]
     out.rule(f"[bold]{doc.get('title') or data['id']}")

@@ -1,0 +1,34 @@
+"""Database connection: COUNTERWATCH_DATABASE_URL, or an SQLite file in the user's data folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+
+from counterwatch.store.schema import Base
+
+DEFAULT_PATH = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "counterwatch" / "register.sqlite"
+
+
+def database_url() -> str:
+    url = os.environ.get("COUNTERWATCH_DATABASE_URL")
+    if url:
+        return url
+    DEFAULT_PATH.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{DEFAULT_PATH}"
+
+
+def connect(url: str | None = None) -> Engine:
+    """An engine with the schema in place; SQLite gets WAL and foreign keys."""
+    engine = create_engine(url or database_url())
+    if engine.dialect.name == "sqlite":
+        @event.listens_for(engine, "connect")
+        def _pragmas(conn, _record) -> None:
+            cur = conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.close()
+    Base.metadata.create_all(engine)
+    return engine

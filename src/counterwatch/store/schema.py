@@ -1,0 +1,90 @@
+"""Tables of the register. A record (entity, deployment, relation) is a view over its claims:
+every field value stored here comes with the source, quote, offsets and certainty of a claim."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Source(Base):
+    """A document as read: the stored text is our archive against link rot."""
+
+    __tablename__ = "source"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uri: Mapped[str] = mapped_column(String(2000), index=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    title: Mapped[str | None] = mapped_column(String(1000))
+    published: Mapped[str | None] = mapped_column(String(40))
+    publisher: Mapped[str | None] = mapped_column(String(300))
+    author: Mapped[str | None] = mapped_column(String(300))
+    media_type: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+    retrieved_at: Mapped[datetime] = mapped_column(default=_now)
+
+
+class Entity(Base):
+    __tablename__ = "entity"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    type: Mapped[str] = mapped_column(String(20))
+    key: Mapped[str] = mapped_column(String(300), index=True)  # normalised name, for resolution
+    country: Mapped[str | None] = mapped_column(String(2))
+    kind: Mapped[str | None] = mapped_column(String(40))
+    aliases: Mapped[list[Alias]] = relationship(back_populates="entity", cascade="all, delete-orphan")
+
+
+class Alias(Base):
+    __tablename__ = "alias"
+    __table_args__ = (UniqueConstraint("entity_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entity.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(300))
+    key: Mapped[str] = mapped_column(String(300), index=True)
+    entity: Mapped[Entity] = relationship(back_populates="aliases")
+
+
+class Deployment(Base):
+    __tablename__ = "deployment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(500))
+    country: Mapped[str | None] = mapped_column(String(2), index=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id", ondelete="CASCADE"), index=True)
+
+
+class Relation(Base):
+    __tablename__ = "relation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("entity.id"), index=True)
+    predicate: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[int] = mapped_column(ForeignKey("entity.id"), index=True)
+
+
+class Claim(Base):
+    """One thing one source says: about an entity, a deployment field or a relation."""
+
+    __tablename__ = "claim"
+    __table_args__ = (Index("ix_claim_record", "record_type", "record_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id", ondelete="CASCADE"), index=True)
+    record_type: Mapped[str] = mapped_column(String(20))  # entity | deployment | relation
+    record_id: Mapped[int] = mapped_column(Integer)
+    field: Mapped[str] = mapped_column(String(40))  # e.g. technology, operator, status, mention
+    value: Mapped[str] = mapped_column(String(500))
+    certainty: Mapped[str] = mapped_column(String(20))
+    quote: Mapped[str] = mapped_column(Text)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    cue: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20), default="proposed", index=True)

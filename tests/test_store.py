@@ -1,0 +1,85 @@
+"""The register on both databases: idempotent ingest, versions, one entity across sources, atomicity."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.orm import Session
+
+from counterwatch.ingest import Source
+from counterwatch.store import connect, store_extraction
+from counterwatch.store import schema as t
+from counterwatch.store.writer import stats
+
+PG_URL = os.environ.get("COUNTERWATCH_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+A = ("Human Rights Watch said the Tarnia Police have used facial recognition cameras in Velmar since 2021. "
+     "The cameras were supplied by Hikvision.")
+B = ("Human Rights Watch (HRW) reported that Ostrava police bought iris scanners. "
+     "Jana Novak, a researcher at Human Rights Watch, said the scanners were supplied by Idemia.")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request, tmp_path):
+    if request.param == "sqlite":
+        yield connect(f"sqlite:///{tmp_path / 'register.sqlite'}")
+        return
+    schema = f"t_{uuid.uuid4().hex[:10]}"  # a private schema per test on the shared server
+    admin = create_engine(PG_URL)
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+    except Exception as exc:  # noqa: BLE001 - a missing server must fail loudly in CI, not hide
+        pytest.fail(f"PostgreSQL not reachable at {PG_URL}: {exc}")
+    eng = connect(f"{PG_URL}?options=-csearch_path%3D{schema}")
+    yield eng
+    eng.dispose()
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
+
+
+def _ingest(engine, extractor, uri: str, body: str):
+    src = Source(uri=uri, text=body)
+    return store_extraction(engine, src, extractor(src))
+
+
+def test_reingest_is_a_noop_and_changed_page_is_a_version(engine, extractor):
+    first = _ingest(engine, extractor, "https://example.org/a", A)
+    before = stats(engine)
+    again = _ingest(engine, extractor, "https://example.org/a", A)
+    assert (first.status, again.status) == ("stored", "unchanged")
+    assert stats(engine) == before
+    changed = _ingest(engine, extractor, "https://example.org/a", A + " The programme was expanded in 2023.")
+    assert changed.status == "new_version"
+    with Session(engine) as s:
+        assert sorted(s.scalars(select(t.Source.version).where(t.Source.uri == "https://example.org/a"))) == [1, 2]
+
+
+def test_one_entity_across_sources_with_claims_and_evidence(engine, extractor):
+    _ingest(engine, extractor, "a.txt", A)
+    _ingest(engine, extractor, "b.txt", B)
+    with Session(engine) as s:
+        hrw = s.scalars(select(t.Entity).where(t.Entity.name == "Human Rights Watch")).all()
+        assert len(hrw) == 1
+        sources = set(s.scalars(select(t.Claim.source_id).where(t.Claim.record_type == "entity",
+                                                                t.Claim.record_id == hrw[0].id)))
+        assert len(sources) == 2
+        texts = {src.id: src.text for src in s.scalars(select(t.Source))}
+        for claim in s.scalars(select(t.Claim)):
+            assert texts[claim.source_id][claim.start:claim.end] == claim.quote
+            assert claim.status == "proposed"
+    figures = stats(engine)
+    assert figures["sources"] == 2 and figures["deployments"] >= 2 and figures["claims_by_status"]["proposed"] > 10
+
+
+def test_a_failing_document_stores_nothing(engine, extractor):
+    src = Source(uri="c.txt", text=A)
+    result = extractor(src)
+    result.deployments[0].name = None  # violates NOT NULL mid-transaction
+    with pytest.raises(Exception):
+        store_extraction(engine, src, result)
+    assert stats(engine)["sources"] == 0 and stats(engine)["claims"] == 0
