@@ -83,3 +83,17 @@ def test_a_failing_document_stores_nothing(engine, extractor):
     with pytest.raises(Exception):
         store_extraction(engine, src, result)
     assert stats(engine)["sources"] == 0 and stats(engine)["claims"] == 0
+
+
+def test_search_finds_the_record_with_its_quote_and_survives_query_syntax(engine, extractor):
+    from counterwatch.query.search import search
+
+    _ingest(engine, extractor, "a.txt", A)
+    _ingest(engine, extractor, "b.txt", B)
+    hits = search(engine, "iris")
+    assert hits and hits[0].record_type == "deployment"
+    assert "iris" in hits[0].quote.lower() and "[iris]" in hits[0].snippet.lower()
+    assert {h.record_id for h in search(engine, "facial recognition", country="XX")} == set()
+    for hostile in ['iris" OR *', "'; DROP TABLE claim; --", "NEAR(", "!!!", ""]:
+        search(engine, hostile)  # no syntax error reaches the user, nothing is dropped
+    assert stats(engine)["sources"] == 2

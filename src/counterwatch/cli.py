@@ -113,6 +113,28 @@ def stats(
             out.print(f"{name:>18}: {value}", highlight=False)
 
 
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Words to find in claims and their quotes.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    certainty: Annotated[str | None, typer.Option(help="documented, reported, alleged, denied or speculative.")] = None,
+    country: Annotated[str | None, typer.Option(help="ISO 3166 alpha-2 code of deployments.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=500)] = 20,
+    database: Annotated[str | None, typer.Option("--database", envvar="COUNTERWATCH_DATABASE_URL")] = None,
+) -> None:
+    """Ranked full-text search over the register, with highlighted quotes and their sources."""
+    from counterwatch.query.search import search as run_search
+    from counterwatch.store import connect
+
+    hits = run_search(connect(database), query, limit=limit, certainty=certainty, country=country)
+    if as_json:
+        print(json.dumps([h.as_dict() for h in hits], ensure_ascii=False, indent=2))
+        return
+    for h in hits:
+        out.print(f"[bold]{h.record_type} {h.record_id}[/bold] {h.name}  \\[{h.certainty}]", highlight=False)
+        out.print(f"  “{h.snippet}” — {h.source_title or h.source_uri}", highlight=False, markup=False)
+
+
 def _summary(data: dict) -> None:
     doc = data["document"]
     out.rule(f"[bold]{doc.get('title') or data['id']}")

@@ -31,4 +31,6 @@ def connect(url: str | None = None) -> Engine:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.close()
     Base.metadata.create_all(engine)
+    from counterwatch.query.search import ensure_index  # the index belongs to search, the call to set-up
+    ensure_index(engine)
     return engine

@@ -1,0 +1,1 @@
+"""Questions asked of the register: search now; records, paths and maps to come."""

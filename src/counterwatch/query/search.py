@@ -1,0 +1,109 @@
+"""Full-text search over claims: SQLite FTS5 when embedded, PostgreSQL full text on the server.
+
+Results are records (deployments, entities, relations) ranked by their best matching claim, each
+with the quote, its source and a highlighted snippet. User input never reaches the query syntax:
+words are quoted for FTS5 and go through websearch_to_tsquery on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import Engine, text
+
+DEFAULT_LIMIT = 20
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+_SQLITE_INDEX = [
+    "CREATE VIRTUAL TABLE IF NOT EXISTS claim_fts USING fts5(quote, value, content='claim', content_rowid='id')",
+    "CREATE TRIGGER IF NOT EXISTS claim_fts_ai AFTER INSERT ON claim BEGIN "
+    "INSERT INTO claim_fts(rowid, quote, value) VALUES (new.id, new.quote, new.value); END",
+    "CREATE TRIGGER IF NOT EXISTS claim_fts_ad AFTER DELETE ON claim BEGIN "
+    "INSERT INTO claim_fts(claim_fts, rowid, quote, value) VALUES ('delete', old.id, old.quote, old.value); END",
+    "CREATE TRIGGER IF NOT EXISTS claim_fts_au AFTER UPDATE ON claim BEGIN "
+    "INSERT INTO claim_fts(claim_fts, rowid, quote, value) VALUES ('delete', old.id, old.quote, old.value); "
+    "INSERT INTO claim_fts(rowid, quote, value) VALUES (new.id, new.quote, new.value); END",
+]
+_PG_INDEX = ["CREATE INDEX IF NOT EXISTS ix_claim_fts ON claim USING gin "
+             "(to_tsvector('english', quote || ' ' || value))"]
+
+
+@dataclass
+class Hit:
+    record_type: str
+    record_id: int
+    name: str
+    field: str
+    certainty: str
+    quote: str
+    snippet: str
+    start: int
+    end: int
+    source_id: int
+    source_title: str | None
+    source_uri: str
+    score: float
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def ensure_index(engine: Engine) -> None:
+    """Create the full-text index and, on SQLite, the triggers that keep it in step."""
+    statements = _SQLITE_INDEX if engine.dialect.name == "sqlite" else _PG_INDEX
+    with engine.begin() as conn:
+        for sql in statements:
+            conn.execute(text(sql))
+
+
+_RECORD_NAME = """CASE c.record_type
+    WHEN 'deployment' THEN (SELECT d.name FROM deployment d WHERE d.id = c.record_id)
+    WHEN 'entity' THEN (SELECT e.name FROM entity e WHERE e.id = c.record_id)
+    ELSE c.value END"""
+
+
+def search(engine: Engine, query: str, limit: int = DEFAULT_LIMIT, certainty: str | None = None,
+           country: str | None = None) -> list[Hit]:
+    """Records whose claims match `query`, best first, one hit per record."""
+    words = _WORD.findall(query)
+    if not words:
+        return []
+    filters, params = [], {"limit": limit * 5}
+    if certainty:
+        filters.append("c.certainty = :certainty")
+        params["certainty"] = certainty
+    if country:
+        filters.append("EXISTS (SELECT 1 FROM deployment d WHERE c.record_type = 'deployment' AND d.id = c.record_id "
+                       "AND d.country = :country)")
+        params["country"] = country.upper()
+    where = "".join(f" AND {f}" for f in filters)
+    if engine.dialect.name == "sqlite":
+        params["q"] = " ".join('"' + w.replace('"', "") + '"' for w in words)
+        sql = f"""SELECT c.record_type, c.record_id, {_RECORD_NAME} AS name, c.field, c.certainty, c.quote,
+                  snippet(claim_fts, 0, '[', ']', '…', 16) AS snippet, c.start, c."end", c.source_id,
+                  s.title, s.uri, -bm25(claim_fts) AS score
+                  FROM claim_fts JOIN claim c ON c.id = claim_fts.rowid JOIN source s ON s.id = c.source_id
+                  WHERE claim_fts MATCH :q{where} ORDER BY score DESC LIMIT :limit"""
+    else:
+        params["q"] = " ".join(words)
+        sql = f"""SELECT c.record_type, c.record_id, {_RECORD_NAME} AS name, c.field, c.certainty, c.quote,
+                  ts_headline('english', c.quote, websearch_to_tsquery('english', :q),
+                              'StartSel=[, StopSel=], MaxWords=30, MinWords=10') AS snippet,
+                  c.start, c."end", c.source_id, s.title, s.uri,
+                  ts_rank(to_tsvector('english', c.quote || ' ' || c.value), websearch_to_tsquery('english', :q)) AS score
+                  FROM claim c JOIN source s ON s.id = c.source_id
+                  WHERE to_tsvector('english', c.quote || ' ' || c.value) @@ websearch_to_tsquery('english', :q){where}
+                  ORDER BY score DESC LIMIT :limit"""
+    with engine.connect() as conn:
+        rows = conn.execute(text(sql), params).all()
+    seen, hits = set(), []
+    for row in rows:
+        rec = (row[0], row[1])
+        if rec in seen:
+            continue
+        seen.add(rec)
+        hits.append(Hit(*row[:12], score=float(row[12])))
+        if len(hits) == limit:
+            break
+    return hits
