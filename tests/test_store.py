@@ -97,3 +97,37 @@ def test_search_finds_the_record_with_its_quote_and_survives_query_syntax(engine
     for hostile in ['iris" OR *', "'; DROP TABLE claim; --", "NEAR(", "!!!", ""]:
         search(engine, hostile)  # no syntax error reaches the user, nothing is dropped
     assert stats(engine)["sources"] == 2
+
+
+def test_review_keeps_history_and_record_view_cites_claims(engine, extractor):
+    from counterwatch.query.records import show
+    from counterwatch.store.review import ReviewError, history, review
+
+    _ingest(engine, extractor, "a.txt", A)
+    with Session(engine) as s:
+        dep_id = s.scalar(select(t.Deployment.id))
+    record = show(engine, "deployment", dep_id)
+    tech = record["fields"]["technology"][0]
+    assert tech["value"] == "face_recognition" and A[tech["claims"][0]["start"]:tech["claims"][0]["end"]] == tech["claims"][0]["quote"]
+    claim_id = tech["claims"][0]["claim_id"]
+    review(engine, claim_id, "accept", "ana")
+    review(engine, claim_id, "edit", "ben", value="video_analytics", reason="cameras only detect motion")
+    with pytest.raises(ReviewError):
+        review(engine, claim_id, "reject", "ana")  # no reason
+    steps = history(engine, claim_id)
+    assert [(h["editor"], h["action"], h["before"]["value"], h["after"]["value"]) for h in steps] == [
+        ("ana", "accept", "face_recognition", "face_recognition"), ("ben", "edit", "face_recognition", "video_analytics")]
+    assert stats(engine)["claims_by_status"]["accepted"] == 1
+
+
+def test_conflicting_claims_are_shown_side_by_side(engine, extractor):
+    from counterwatch.query.records import show
+
+    _ingest(engine, extractor, "a.txt", A)
+    with Session(engine) as s, s.begin():
+        dep_id = s.scalar(select(t.Deployment.id))
+        first = s.scalar(select(t.Claim).where(t.Claim.record_id == dep_id, t.Claim.field == "status"))
+        s.add(t.Claim(source_id=first.source_id, record_type="deployment", record_id=dep_id, field="status",
+                      value="ended", certainty="alleged", quote=first.quote, start=first.start, end=first.end))
+    record = show(engine, "deployment", dep_id)
+    assert "status" in record["conflicts"] and len(record["fields"]["status"]) == 2

@@ -135,6 +135,53 @@ def search(
         out.print(f"  “{h.snippet}” — {h.source_title or h.source_uri}", highlight=False, markup=False)
 
 
+@app.command()
+def show(
+    record_type: Annotated[str, typer.Argument(help="deployment or entity")],
+    record_id: Annotated[int, typer.Argument()],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    database: Annotated[str | None, typer.Option("--database", envvar="COUNTERWATCH_DATABASE_URL")] = None,
+) -> None:
+    """A record as its sources state it: each field with its quotes; conflicts flagged."""
+    from counterwatch.query.records import show as show_record
+    from counterwatch.store import connect
+
+    if record_type not in ("deployment", "entity"):
+        raise typer.BadParameter("deployment or entity", param_hint="RECORD_TYPE")
+    record = show_record(connect(database), record_type, record_id)
+    if record is None:
+        err.print(f"no {record_type} {record_id}")
+        raise typer.Exit(1)
+    if as_json:
+        print(json.dumps(record, ensure_ascii=False, indent=2))
+        return
+    out.rule(f"{record_type} {record_id}: {record['name']}")
+    for fld, values in record["fields"].items():
+        flag = "  [red](conflict)[/red]" if fld in record["conflicts"] else ""
+        out.print(f"[bold]{fld}[/bold]{flag}: " + "; ".join(v["value"] for v in values), highlight=False)
+
+
+@app.command("review")
+def review_claim(
+    claim_id: Annotated[int, typer.Argument()],
+    action: Annotated[str, typer.Argument(help="accept, reject or edit")],
+    editor: Annotated[str, typer.Option(help="Who reviews.")],
+    reason: Annotated[str | None, typer.Option(help="Why (required to reject).")] = None,
+    value: Annotated[str | None, typer.Option(help="New value (edit).")] = None,
+    database: Annotated[str | None, typer.Option("--database", envvar="COUNTERWATCH_DATABASE_URL")] = None,
+) -> None:
+    """Accept, edit or reject one claim; the action is kept in the claim's history."""
+    from counterwatch.store import connect
+    from counterwatch.store.review import ReviewError, review
+
+    try:
+        rev = review(connect(database), claim_id, action, editor, reason=reason, value=value)
+    except ReviewError as exc:
+        err.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2) from None
+    out.print(f"claim {claim_id}: {rev.before_status} → {rev.after_status}", highlight=False)
+
+
 def _summary(data: dict) -> None:
     doc = data["document"]
     out.rule(f"[bold]{doc.get('title') or data['id']}")

@@ -88,3 +88,19 @@ class Claim(Base):
     end: Mapped[int] = mapped_column(Integer)
     cue: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20), default="proposed", index=True)
+
+
+class Revision(Base):
+    """One review action on a claim: who, when, what it was before and after, and why."""
+
+    __tablename__ = "revision"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id", ondelete="CASCADE"), index=True)
+    editor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(20))  # accept | reject | edit
+    before_status: Mapped[str] = mapped_column(String(20))
+    after_status: Mapped[str] = mapped_column(String(20))
+    before_value: Mapped[str] = mapped_column(String(500))
+    after_value: Mapped[str] = mapped_column(String(500))
+    reason: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(default=_now)

@@ -1,0 +1,46 @@
+"""Review: editors accept, edit or reject proposed claims; every action is kept as a revision.
+
+These functions are the one implementation the CLI, web UI and API call.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from counterwatch.store import schema as t
+
+ACTIONS = {"accept": "accepted", "reject": "rejected", "edit": "accepted"}
+
+
+class ReviewError(ValueError):
+    """A review action that cannot be applied (unknown claim, missing reason or value)."""
+
+
+def review(engine: Engine, claim_id: int, action: str, editor: str, reason: str | None = None,
+           value: str | None = None) -> t.Revision:
+    """Apply `action` to a claim in one transaction and return the revision that records it."""
+    if action not in ACTIONS:
+        raise ReviewError(f"unknown action {action!r} (accept, reject or edit)")
+    if action == "reject" and not reason:
+        raise ReviewError("a rejection needs a reason")
+    if action == "edit" and not value:
+        raise ReviewError("an edit needs the new value")
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        claim = session.get(t.Claim, claim_id)
+        if claim is None:
+            raise ReviewError(f"no claim {claim_id}")
+        rev = t.Revision(claim_id=claim.id, editor=editor, action=action, before_status=claim.status,
+                         after_status=ACTIONS[action], before_value=claim.value,
+                         after_value=value if action == "edit" else claim.value, reason=reason)
+        claim.status, claim.value = rev.after_status, rev.after_value
+        session.add(rev)
+    return rev
+
+
+def history(engine: Engine, claim_id: int) -> list[dict]:
+    with Session(engine) as session:
+        revs = session.scalars(select(t.Revision).where(t.Revision.claim_id == claim_id).order_by(t.Revision.id))
+        return [{"editor": r.editor, "action": r.action, "before": {"status": r.before_status, "value": r.before_value},
+                 "after": {"status": r.after_status, "value": r.after_value}, "reason": r.reason,
+                 "at": r.at.isoformat()} for r in revs]
