@@ -131,3 +131,25 @@ def test_conflicting_claims_are_shown_side_by_side(engine, extractor):
                       value="ended", certainty="alleged", quote=first.quote, start=first.start, end=first.end))
     record = show(engine, "deployment", dep_id)
     assert "status" in record["conflicts"] and len(record["fields"]["status"]) == 2
+
+
+def test_fuzzy_candidates_judgements_and_merges_respected_on_ingest(engine, extractor):
+    from counterwatch.store.resolution import auto_merge, candidates, judge
+
+    _ingest(engine, extractor, "c.txt", "The Erasmus University Medical Center studied faces from DNA samples in Rotterdam.")
+    _ingest(engine, extractor, "d.txt", "Erasmus University Medical Centre researchers used DNA samples from volunteers.")
+    _ingest(engine, extractor, "e.txt", "Erasmus University and the Leiden University Medical Center said the DNA samples were donated.")
+    pairs = {(c.left, c.right): c for c in candidates(engine)}
+    center = next(c for (a, b), c in pairs.items() if {a, b} == {"Erasmus University Medical Center", "Erasmus University Medical Centre"})
+    assert center.score >= 0.95 and "token_sort_ratio" in center.reason
+    assert auto_merge(engine) >= 1
+    with Session(engine) as s:
+        ids = {e.name: e.id for e in s.scalars(select(t.Entity).where(t.Entity.merged_into.is_(None)))}
+    leiden, erasmus = ids["Leiden University Medical Center"], ids["Erasmus University Medical Center"]
+    judge(engine, erasmus, leiden, "negative", "ana")
+    assert all({c.left_id, c.right_id} != {erasmus, leiden} for c in candidates(engine))
+    # a later source naming the merged spelling lands on the surviving entity
+    _ingest(engine, extractor, "f.txt", "Erasmus University Medical Centre denied collecting DNA samples.")
+    with Session(engine) as s:
+        names = [e.name for e in s.scalars(select(t.Entity).where(t.Entity.merged_into.is_(None)))]
+    assert names.count("Erasmus University Medical Centre") == 0

@@ -91,7 +91,10 @@ def ingest(
             tally[result.status] = tally.get(result.status, 0) + 1
             tally["claims"] = tally.get("claims", 0) + result.claims
             progress.advance(task)
-    err.print(", ".join(f"{v} {k}" for k, v in tally.items()) or "nothing to ingest", highlight=False)
+    from counterwatch.store.resolution import auto_merge
+
+    tally["entities merged"] = auto_merge(engine)
+    err.print(", ".join(f"{v} {k}" for k, v in tally.items()), highlight=False)
     if tally.get("failed"):
         raise typer.Exit(1)
 
@@ -180,6 +183,33 @@ def review_claim(
         err.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2) from None
     out.print(f"claim {claim_id}: {rev.before_status} → {rev.after_status}", highlight=False)
+
+
+@app.command()
+def resolve(
+    judge_pair: Annotated[tuple[int, int] | None, typer.Option("--judge", help="Two entity ids to judge.")] = None,
+    judgement: Annotated[str, typer.Option(help="positive, negative or unsure")] = "positive",
+    editor: Annotated[str, typer.Option(help="Who judges.")] = "cli",
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    database: Annotated[str | None, typer.Option("--database", envvar="COUNTERWATCH_DATABASE_URL")] = None,
+) -> None:
+    """List candidate duplicate entities with scores and reasons, or judge a pair."""
+    from dataclasses import asdict
+
+    from counterwatch.store import connect
+    from counterwatch.store.resolution import candidates, judge
+
+    engine = connect(database)
+    if judge_pair:
+        judge(engine, *judge_pair, judgement=judgement, editor=editor)
+        out.print(f"{judge_pair[0]} ~ {judge_pair[1]}: {judgement}")
+        return
+    found = candidates(engine)
+    if as_json:
+        print(json.dumps([asdict(c) for c in found], ensure_ascii=False, indent=2))
+        return
+    for c in found:
+        out.print(f"{c.score:.2f}  {c.left_id} {c.left}  ~  {c.right_id} {c.right}  [dim]({c.reason})[/dim]", highlight=False)
 
 
 def _summary(data: dict) -> None:

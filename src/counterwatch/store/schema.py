@@ -42,6 +42,7 @@ class Entity(Base):
     key: Mapped[str] = mapped_column(String(300), index=True)  # normalised name, for resolution
     country: Mapped[str | None] = mapped_column(String(2))
     kind: Mapped[str | None] = mapped_column(String(40))
+    merged_into: Mapped[int | None] = mapped_column(ForeignKey("entity.id"), index=True)  # non-destructive merge
     aliases: Mapped[list[Alias]] = relationship(back_populates="entity", cascade="all, delete-orphan")
 
 
@@ -103,4 +104,18 @@ class Revision(Base):
     before_value: Mapped[str] = mapped_column(String(500))
     after_value: Mapped[str] = mapped_column(String(500))
     reason: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(default=_now)
+
+
+class Judgement(Base):
+    """A decision that two entities are (positive), are not (negative) or may be (unsure) the same."""
+
+    __tablename__ = "judgement"
+    __table_args__ = (UniqueConstraint("left_id", "right_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    left_id: Mapped[int] = mapped_column(ForeignKey("entity.id"), index=True)
+    right_id: Mapped[int] = mapped_column(ForeignKey("entity.id"), index=True)
+    judgement: Mapped[str] = mapped_column(String(10))
+    score: Mapped[float | None] = mapped_column()
+    editor: Mapped[str] = mapped_column(String(100))
     at: Mapped[datetime] = mapped_column(default=_now)

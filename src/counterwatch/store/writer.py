@@ -16,6 +16,7 @@ from counterwatch.extract.entities import key
 from counterwatch.extract.model import Evidence, Extraction
 from counterwatch.ingest.source import Source as ReadSource
 from counterwatch.store import schema as t
+from counterwatch.store.resolution import canonical
 
 
 @dataclass
@@ -85,6 +86,8 @@ def _resolve_entity(session: Session, e) -> int:
     found = session.scalar(select(t.Entity).where(t.Entity.type == e.type, t.Entity.key.in_(keys)))
     if found is None:
         found = session.scalar(select(t.Entity).join(t.Alias).where(t.Entity.type == e.type, t.Alias.key.in_(keys)))
+    if found is not None and found.merged_into is not None:  # judged the same as another: use that one
+        found = session.get(t.Entity, canonical(session, found.id))
     if found is None:
         found = t.Entity(name=e.name, type=e.type, key=key(e.name), country=e.country, kind=e.kind)
         session.add(found)
@@ -99,9 +102,10 @@ def _resolve_entity(session: Session, e) -> int:
 
 
 def stats(engine: Engine) -> dict:
-    """Counts of the register, for scripts and checks."""
+    """Counts of the register, for scripts and checks (merged entities count once)."""
     with Session(engine) as session:
         count = lambda table: session.scalar(select(func.count()).select_from(table))  # noqa: E731
         by_status = dict(session.execute(select(t.Claim.status, func.count()).group_by(t.Claim.status)).all())
-        return {"sources": count(t.Source), "entities": count(t.Entity), "deployments": count(t.Deployment),
+        entities = session.scalar(select(func.count()).select_from(t.Entity).where(t.Entity.merged_into.is_(None)))
+        return {"sources": count(t.Source), "entities": entities, "deployments": count(t.Deployment),
                 "relations": count(t.Relation), "claims": count(t.Claim), "claims_by_status": by_status}
