@@ -153,3 +153,14 @@ def test_fuzzy_candidates_judgements_and_merges_respected_on_ingest(engine, extr
     with Session(engine) as s:
         names = [e.name for e in s.scalars(select(t.Entity).where(t.Entity.merged_into.is_(None)))]
     assert names.count("Erasmus University Medical Centre") == 0
+
+
+def test_migrations_match_the_models(engine):
+    from alembic import command
+
+    from counterwatch.store.db import alembic_config
+
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.check(cfg)  # raises if the models drifted from the newest migration

@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 
-from counterwatch.store.schema import Base
+MIGRATIONS = Path(__file__).with_name("migrations")
 
 DEFAULT_PATH = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "counterwatch" / "register.sqlite"
 
@@ -21,7 +23,7 @@ def database_url() -> str:
 
 
 def connect(url: str | None = None) -> Engine:
-    """An engine with the schema in place; SQLite gets WAL and foreign keys."""
+    """An engine with the schema migrated to the newest version; SQLite gets WAL and foreign keys."""
     engine = create_engine(url or database_url())
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine, "connect")
@@ -30,7 +32,21 @@ def connect(url: str | None = None) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
             cur.close()
-    Base.metadata.create_all(engine)
+    migrate(engine)
     from counterwatch.query.search import ensure_index  # the index belongs to search, the call to set-up
     ensure_index(engine)
     return engine
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the database schema to `revision` with Alembic (idempotent)."""
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)

@@ -1,0 +1,17 @@
+"""Alembic environment: runs against the engine `counterwatch.store.db.connect` hands over."""
+
+from alembic import context
+
+from counterwatch.store.schema import Base
+
+
+def include_name(name, type_, parent_names) -> bool:
+    """The full-text index belongs to counterwatch.query.search, not to the models."""
+    return not (name or "").startswith(("claim_fts", "ix_claim_fts"))
+
+
+connection = context.config.attributes["connection"]
+context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True,
+                  include_name=include_name)
+with context.begin_transaction():
+    context.run_migrations()
