@@ -164,3 +164,35 @@ def test_migrations_match_the_models(engine):
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.check(cfg)  # raises if the models drifted from the newest migration
+
+
+def test_search_facets(engine, extractor):
+    from counterwatch.query.search import search
+
+    _ingest(engine, extractor, "a.txt", A)
+    _ingest(engine, extractor, "b.txt", B)
+    assert search(engine, "cameras", technology="face_recognition")
+    assert not search(engine, "cameras", technology="drone")
+    assert search(engine, "cameras", year=2021) and not search(engine, "cameras", year=1999)
+    assert search(engine, "cameras", actor="hikvision") and not search(engine, "cameras", actor="nobody")
+    assert not search(engine, "cameras", status="planned")
+
+
+def test_interactive_review_queue_records_history(engine, extractor, tmp_path):
+    from typer.testing import CliRunner
+
+    from counterwatch.cli import app
+    from counterwatch.store.review import history
+
+    _ingest(engine, extractor, "a.txt", A)
+    first = stats(engine)["claims"]
+    result = CliRunner().invoke(app, ["review", "--editor", "ana", "--database", engine.url.render_as_string(hide_password=False)],
+                                input="a\n\ns\nr\nnot in the source\nq\n")
+    assert result.exit_code == 0, result.output
+    assert "2 claim(s) reviewed" in result.output
+    figures = stats(engine)
+    assert figures["claims_by_status"]["accepted"] == 1 and figures["claims_by_status"]["rejected"] == 1
+    assert figures["claims"] == first
+    with Session(engine) as s:
+        rejected = s.scalar(select(t.Claim.id).where(t.Claim.status == "rejected"))
+    assert history(engine, rejected)[0]["reason"] == "not in the source"

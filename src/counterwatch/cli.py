@@ -122,6 +122,10 @@ def search(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     certainty: Annotated[str | None, typer.Option(help="documented, reported, alleged, denied or speculative.")] = None,
     country: Annotated[str | None, typer.Option(help="ISO 3166 alpha-2 code of deployments.")] = None,
+    technology: Annotated[str | None, typer.Option(help="Taxonomy id, e.g. face_recognition.")] = None,
+    status: Annotated[str | None, typer.Option(help="ongoing, ended, planned, suspended or unknown.")] = None,
+    year: Annotated[int | None, typer.Option(help="Start year of deployments.")] = None,
+    actor: Annotated[str | None, typer.Option(help="Operator or supplier name (part of it).")] = None,
     limit: Annotated[int, typer.Option(min=1, max=500)] = 20,
     database: Annotated[str | None, typer.Option("--database", envvar="COUNTERWATCH_DATABASE_URL")] = None,
 ) -> None:
@@ -129,7 +133,8 @@ def search(
     from counterwatch.query.search import search as run_search
     from counterwatch.store import connect
 
-    hits = run_search(connect(database), query, limit=limit, certainty=certainty, country=country)
+    hits = run_search(connect(database), query, limit=limit, certainty=certainty, country=country,
+                      technology=technology, status=status, year=year, actor=actor)
     if as_json:
         print(json.dumps([h.as_dict() for h in hits], ensure_ascii=False, indent=2))
         return
@@ -166,23 +171,57 @@ def show(
 
 @app.command("review")
 def review_claim(
-    claim_id: Annotated[int, typer.Argument()],
-    action: Annotated[str, typer.Argument(help="accept, reject or edit")],
     editor: Annotated[str, typer.Option(help="Who reviews.")],
+    claim_id: Annotated[int | None, typer.Argument(help="One claim; without it, the interactive queue.")] = None,
+    action: Annotated[str | None, typer.Argument(help="accept, reject or edit")] = None,
     reason: Annotated[str | None, typer.Option(help="Why (required to reject).")] = None,
     value: Annotated[str | None, typer.Option(help="New value (edit).")] = None,
     database: Annotated[str | None, typer.Option("--database", envvar="COUNTERWATCH_DATABASE_URL")] = None,
 ) -> None:
-    """Accept, edit or reject one claim; the action is kept in the claim's history."""
+    """Accept, edit or reject claims; every action is kept in the claim's history.
+
+    Without CLAIM_ID: a queue of proposed claims, one at a time, with the quote they rest on.
+    """
     from counterwatch.store import connect
     from counterwatch.store.review import ReviewError, review
 
+    engine = connect(database)
+    if claim_id is None:
+        _review_queue(engine, editor)
+        return
     try:
-        rev = review(connect(database), claim_id, action, editor, reason=reason, value=value)
+        rev = review(engine, claim_id, action or "", editor, reason=reason, value=value)
     except ReviewError as exc:
         err.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2) from None
     out.print(f"claim {claim_id}: {rev.before_status} → {rev.after_status}", highlight=False)
+
+
+def _review_queue(engine, editor: str) -> None:
+    from rich.prompt import Prompt
+
+    from counterwatch.store.review import ReviewError, proposed, review
+
+    done = 0
+    for claim in proposed(engine):
+        out.rule(f"claim {claim['id']} · {claim['record_type']} {claim['record_name']}")
+        out.print(f"[bold]{claim['field']}[/bold] = {claim['value']}  \\[{claim['certainty']}]", highlight=False)
+        out.print(f"“{claim['quote']}”", highlight=False, markup=False)
+        out.print(f"[dim]{claim['source_title']}  chars {claim['start']}–{claim['end']}[/dim]", highlight=False)
+        choice = Prompt.ask("[a]ccept [e]dit [r]eject [s]kip [q]uit", choices=list("aersq"), default="s", console=out)
+        if choice == "q":
+            break
+        if choice == "s":
+            continue
+        action = {"a": "accept", "e": "edit", "r": "reject"}[choice]
+        value = Prompt.ask("new value", console=out) if action == "edit" else None
+        reason = Prompt.ask("reason", default="" if action != "reject" else None, console=out) or None
+        try:
+            review(engine, claim["id"], action, editor, reason=reason, value=value)
+            done += 1
+        except ReviewError as exc:
+            err.print(f"[red]error[/red] {exc}")
+    out.print(f"{done} claim(s) reviewed", highlight=False)
 
 
 @app.command()

@@ -63,9 +63,17 @@ _RECORD_NAME = """CASE c.record_type
     ELSE c.value END"""
 
 
+def _has_claim(fields: str, op: str, param: str) -> str:
+    """The record of the hit has a claim whose field is one of `fields` and whose value matches."""
+    return (f"EXISTS (SELECT 1 FROM claim f WHERE f.record_type = c.record_type AND f.record_id = c.record_id "
+            f"AND f.field IN ({fields}) AND {op.format(v='f.value', p=':' + param)})")
+
+
 def search(engine: Engine, query: str, limit: int = DEFAULT_LIMIT, certainty: str | None = None,
-           country: str | None = None) -> list[Hit]:
-    """Records whose claims match `query`, best first, one hit per record."""
+           country: str | None = None, technology: str | None = None, status: str | None = None,
+           year: int | None = None, actor: str | None = None) -> list[Hit]:
+    """Records whose claims match `query`, best first, one hit per record; filters narrow to records
+    whose claims have that certainty, country, technology, status, start year or actor."""
     words = _WORD.findall(query)
     if not words:
         return []
@@ -73,10 +81,15 @@ def search(engine: Engine, query: str, limit: int = DEFAULT_LIMIT, certainty: st
     if certainty:
         filters.append("c.certainty = :certainty")
         params["certainty"] = certainty
-    if country:
-        filters.append("EXISTS (SELECT 1 FROM deployment d WHERE c.record_type = 'deployment' AND d.id = c.record_id "
-                       "AND d.country = :country)")
-        params["country"] = country.upper()
+    facets = [("country", "'country'", "{v} = {p}", country and country.upper()),
+              ("technology", "'technology'", "{v} = {p}", technology),
+              ("status", "'status'", "{v} = {p}", status),
+              ("year", "'start'", "substr({v}, 1, 4) = {p}", year and str(year)),
+              ("actor", "'operator', 'supplier'", "lower({v}) LIKE {p}", actor and f"%{actor.lower()}%")]
+    for param, fields, op, value in facets:
+        if value:
+            filters.append(_has_claim(fields, op, param))
+            params[param] = value
     where = "".join(f" AND {f}" for f in filters)
     if engine.dialect.name == "sqlite":
         params["q"] = " ".join('"' + w.replace('"', "") + '"' for w in words)

@@ -44,3 +44,21 @@ def history(engine: Engine, claim_id: int) -> list[dict]:
         return [{"editor": r.editor, "action": r.action, "before": {"status": r.before_status, "value": r.before_value},
                  "after": {"status": r.after_status, "value": r.after_value}, "reason": r.reason,
                  "at": r.at.isoformat()} for r in revs]
+
+
+def proposed(engine: Engine, limit: int = 1000) -> list[dict]:
+    """The review queue: proposed claims with the record they belong to and their source."""
+    with Session(engine) as session:
+        claims = session.scalars(select(t.Claim).where(t.Claim.status == "proposed")
+                                 .order_by(t.Claim.source_id, t.Claim.record_type, t.Claim.record_id, t.Claim.id)
+                                 .limit(limit)).all()
+        titles = dict(session.execute(select(t.Source.id, t.Source.title)).all())
+        out = []
+        for c in claims:
+            table = {"deployment": t.Deployment, "entity": t.Entity}.get(c.record_type)
+            record = session.get(table, c.record_id) if table else None
+            out.append({"id": c.id, "record_type": c.record_type, "record_id": c.record_id,
+                        "record_name": record.name if record else c.value, "field": c.field, "value": c.value,
+                        "certainty": c.certainty, "quote": c.quote, "start": c.start, "end": c.end,
+                        "source_title": titles.get(c.source_id)})
+        return out
