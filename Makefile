@@ -15,8 +15,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+DEMO_DB ?= sqlite:///$(CURDIR)/demo.sqlite
+
 demo: $(STAMP)
 	$(BIN)/counterwatch extract samples/
+	COUNTERWATCH_DATABASE_URL=$(DEMO_DB) $(BIN)/counterwatch ingest samples/
+	COUNTERWATCH_DATABASE_URL=$(DEMO_DB) $(BIN)/counterwatch serve
 
 test: $(STAMP)
 	$(BIN)/pytest -q

@@ -251,6 +251,22 @@ def resolve(
         out.print(f"{c.score:.2f}  {c.left_id} {c.left}  ~  {c.right_id} {c.right}  [dim]({c.reason})[/dim]", highlight=False)
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    database: Annotated[str | None, typer.Option("--database", envvar="COUNTERWATCH_DATABASE_URL")] = None,
+) -> None:
+    """Serve the web UI and the REST API (OpenAPI docs at /docs)."""
+    import uvicorn
+
+    from counterwatch.store import connect
+    from counterwatch.web.app import create_app
+
+    out.print(f"Counterwatch at [bold]http://{host}:{port}/[/bold]  (API docs: /docs)")
+    uvicorn.run(create_app(connect(database)), host=host, port=port, log_level="warning")
+
+
 def _summary(data: dict) -> None:
     doc = data["document"]
     out.rule(f"[bold]{doc.get('title') or data['id']}")

@@ -1,0 +1,54 @@
+"""Lists for pages and API: latest deployments, a source with its claims, an entity's roles."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, func, or_, select
+from sqlalchemy.orm import Session
+
+from counterwatch.store import schema as t
+
+
+def latest_deployments(engine: Engine, limit: int = 20) -> list[dict]:
+    with Session(engine) as session:
+        rows = session.execute(select(t.Deployment, t.Source.title).join(t.Source, t.Source.id == t.Deployment.source_id)
+                               .order_by(t.Deployment.id.desc()).limit(limit)).all()
+        return [{"id": d.id, "name": d.name, "country": d.country, "source_id": d.source_id, "source_title": title}
+                for d, title in rows]
+
+
+def queue_size(engine: Engine) -> int:
+    with Session(engine) as session:
+        return session.scalar(select(func.count()).select_from(t.Claim).where(t.Claim.status == "proposed"))
+
+
+def source_with_claims(engine: Engine, source_id: int) -> dict | None:
+    """The stored text cut into plain and highlighted pieces, and the claims beside it."""
+    with Session(engine) as session:
+        src = session.get(t.Source, source_id)
+        if src is None:
+            return None
+        claims = session.scalars(select(t.Claim).where(t.Claim.source_id == source_id).order_by(t.Claim.start)).all()
+        pieces, pos = [], 0
+        for c in claims:
+            if c.start < pos or c.field == "mention" and c.end - c.start > 200:
+                continue
+            if c.start > pos:
+                pieces.append({"text": src.text[pos:c.start], "claim": None, "kind": None})
+            pieces.append({"text": src.text[c.start:c.end], "claim": c.id, "kind": c.record_type})
+            pos = c.end
+        pieces.append({"text": src.text[pos:], "claim": None, "kind": None})
+        return {"id": src.id, "title": src.title, "uri": src.uri, "published": src.published,
+                "publisher": src.publisher, "version": src.version, "sha256": src.sha256, "pieces": pieces,
+                "claims": [{"id": c.id, "record_type": c.record_type, "record_id": c.record_id, "field": c.field,
+                            "value": c.value, "certainty": c.certainty, "status": c.status, "quote": c.quote,
+                            "start": c.start, "end": c.end} for c in claims if c.field != "evidence"]}
+
+
+def entity_roles(engine: Engine, names: list[str]) -> list[dict]:
+    """Deployments in which the entity is named operator or supplier."""
+    with Session(engine) as session:
+        rows = session.execute(select(t.Claim.field, t.Deployment.id, t.Deployment.name)
+                               .join(t.Deployment, t.Deployment.id == t.Claim.record_id)
+                               .where(t.Claim.record_type == "deployment", t.Claim.field.in_(["operator", "supplier"]),
+                                      or_(*(t.Claim.value == n for n in names))).distinct()).all()
+        return [{"role": f, "deployment_id": i, "deployment": n} for f, i, n in rows]

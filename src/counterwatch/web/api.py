@@ -1,0 +1,80 @@
+"""REST API: everything the pages show, as JSON (OpenAPI docs at /docs)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException
+from pydantic import BaseModel
+from sqlalchemy import Engine
+
+from counterwatch.query import listing, records
+from counterwatch.query.search import search as run_search
+from counterwatch.store.review import ReviewError, history, review
+from counterwatch.store.writer import stats
+from counterwatch.web.deps import engine
+
+router = APIRouter(tags=["register"])
+
+
+class ReviewIn(BaseModel):
+    action: str
+    editor: str
+    reason: str | None = None
+    value: str | None = None
+
+
+@router.get("/stats")
+def get_stats(db: Engine = Depends(engine)) -> dict:
+    return stats(db)
+
+
+@router.get("/search")
+def get_search(q: str, country: str | None = None, technology: str | None = None, certainty: str | None = None,
+               status: str | None = None, year: int | None = None, actor: str | None = None, limit: int = 20,
+               db: Engine = Depends(engine)) -> list[dict]:
+    return [h.as_dict() for h in run_search(db, q, limit=min(limit, 200), country=country, technology=technology,
+                                            certainty=certainty, status=status, year=year, actor=actor)]
+
+
+@router.get("/deployments")
+def get_deployments(limit: int = 50, db: Engine = Depends(engine)) -> list[dict]:
+    return listing.latest_deployments(db, min(limit, 500))
+
+
+def _record(db: Engine, record_type: str, record_id: int) -> dict:
+    record = records.show(db, record_type, record_id)
+    if record is None:
+        raise HTTPException(404, f"no {record_type} {record_id}")
+    return record
+
+
+@router.get("/deployments/{record_id}")
+def get_deployment(record_id: int, db: Engine = Depends(engine)) -> dict:
+    """A deployment: each field with the claims (quote, source, certainty) behind it; conflicts flagged."""
+    return _record(db, "deployment", record_id)
+
+
+@router.get("/entities/{record_id}")
+def get_entity(record_id: int, db: Engine = Depends(engine)) -> dict:
+    return _record(db, "entity", record_id)
+
+
+@router.get("/sources/{source_id}")
+def get_source(source_id: int, db: Engine = Depends(engine)) -> dict:
+    src = listing.source_with_claims(db, source_id)
+    if src is None:
+        raise HTTPException(404, f"no source {source_id}")
+    return src
+
+
+@router.post("/claims/{claim_id}/review")
+def post_review(claim_id: int, body: ReviewIn, db: Engine = Depends(engine)) -> dict:
+    try:
+        review(db, claim_id, body.action, body.editor, reason=body.reason, value=body.value)
+    except ReviewError as exc:
+        raise HTTPException(400, str(exc)) from None
+    return {"claim_id": claim_id, "history": history(db, claim_id)}
+
+
+@router.get("/claims/{claim_id}/history")
+def get_history(claim_id: int, db: Engine = Depends(engine)) -> list[dict]:
+    return history(db, claim_id)

@@ -1,0 +1,35 @@
+"""Build the FastAPI application: one engine, page routes and `/api` routes, static files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+
+from counterwatch.store import connect
+from counterwatch.web import api, pages
+
+STATIC = Path(__file__).with_name("static")
+
+
+def create_app(engine: Engine | None = None) -> FastAPI:
+    app = FastAPI(title="Counterwatch", description="Evidence register of surveillance deployments: every field "
+                  "is a claim of a source, with its quote and certainty.", version="0.1.0")
+    app.state.engine = engine or connect()
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(api.router, prefix="/api")
+    app.include_router(pages.router)
+
+    @app.middleware("http")
+    async def security_headers(request, call_next):
+        """Source text is hostile input: no inline script runs, nothing is framed or sniffed."""
+        response = await call_next(request)
+        response.headers["Content-Security-Policy"] = ("default-src 'self'; img-src 'self' data:; "
+                                                       "style-src 'self'; script-src 'self'; object-src 'none'")
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        return response
+
+    return app

@@ -1,0 +1,120 @@
+"""Server-rendered pages. Jinja2 escapes everything: no text from a source is ever markup."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import Engine
+
+from counterwatch.ingest import InputError, Source, read
+from counterwatch.ingest.html import read_html
+from counterwatch.ingest.pdf import read_pdf
+from counterwatch.ingest.text import decode_text
+from counterwatch.query import listing, records
+from counterwatch.query.search import search as run_search
+from counterwatch.store import store_extraction
+from counterwatch.store.review import ReviewError, history, review
+from counterwatch.store.writer import stats
+from counterwatch.web.deps import engine, extractor
+
+templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
+router = APIRouter(include_in_schema=False)
+FACETS = ("country", "technology", "certainty", "status", "year", "actor")
+
+
+def _page(request: Request, name: str, **context) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, context)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, db: Engine = Depends(engine)):
+    return _page(request, "home.html", stats=stats(db), latest=listing.latest_deployments(db, 15),
+                 queue=listing.queue_size(db))
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(request: Request, q: str = "", country: str = "", technology: str = "", certainty: str = "",
+                status: str = "", year: str = "", actor: str = "", db: Engine = Depends(engine)):
+    chosen = {"country": country, "technology": technology, "certainty": certainty, "status": status,
+              "year": year, "actor": actor}
+    filters = {k: v for k, v in chosen.items() if v}
+    if "year" in filters:
+        filters["year"] = int(filters["year"]) if filters["year"].isdigit() else None
+    hits = run_search(db, q, limit=50, **filters) if q else []
+    return _page(request, "search.html", q=q, hits=hits, chosen=chosen)
+
+
+@router.get("/deployments/{record_id}", response_class=HTMLResponse)
+def deployment_page(request: Request, record_id: int, db: Engine = Depends(engine)):
+    record = records.show(db, "deployment", record_id)
+    if record is None:
+        raise HTTPException(404, f"no deployment {record_id}")
+    return _page(request, "record.html", record=record)
+
+
+@router.get("/entities/{record_id}", response_class=HTMLResponse)
+def entity_page(request: Request, record_id: int, db: Engine = Depends(engine)):
+    record = records.show(db, "entity", record_id)
+    if record is None:
+        raise HTTPException(404, f"no entity {record_id}")
+    roles = listing.entity_roles(db, [record["name"], *record.get("aliases", [])])
+    return _page(request, "record.html", record=record, roles=roles)
+
+
+@router.get("/sources/{source_id}", response_class=HTMLResponse)
+def source_page(request: Request, source_id: int, db: Engine = Depends(engine)):
+    src = listing.source_with_claims(db, source_id)
+    if src is None:
+        raise HTTPException(404, f"no source {source_id}")
+    return _page(request, "source.html", src=src)
+
+
+@router.post("/claims/{claim_id}/review")
+def review_form(claim_id: int, action: str = Form(...), editor: str = Form("web"), reason: str = Form(""),
+                value: str = Form(""), back: str = Form("/"), db: Engine = Depends(engine)):
+    try:
+        review(db, claim_id, action, editor, reason=reason or None, value=value or None)
+    except ReviewError as exc:
+        raise HTTPException(400, str(exc)) from None
+    target = back if back.startswith("/") and not back.startswith("//") else "/"
+    return RedirectResponse(f"{target}#claim-{claim_id}", status_code=303)
+
+
+@router.get("/claims/{claim_id}/history", response_class=HTMLResponse)
+def history_page(request: Request, claim_id: int, db: Engine = Depends(engine)):
+    return _page(request, "history.html", claim_id=claim_id, steps=history(db, claim_id))
+
+
+@router.get("/add", response_class=HTMLResponse)
+def add_form(request: Request):
+    return _page(request, "add.html", error=None)
+
+
+@router.post("/add", response_class=HTMLResponse)
+async def add_source(request: Request, url: str = Form(""), text: str = Form(""), title: str = Form(""),
+                     file: UploadFile | None = None, db: Engine = Depends(engine)):
+    try:
+        if file is not None and file.filename:
+            data = await file.read()
+            name = Path(file.filename).name
+            suffix = Path(name).suffix.lower()
+            if suffix == ".pdf":
+                source = read_pdf(data, f"upload:{name}")
+            elif suffix in (".html", ".htm"):
+                source = read_html(decode_text(data, name), f"upload:{name}")
+            else:
+                source = Source(uri=f"upload:{name}", text=decode_text(data, name))
+        elif url.strip():
+            source = read(url.strip())
+        elif text.strip():
+            body = (title.strip() + "\n\n" if title.strip() else "") + text.replace("\r\n", "\n")
+            source = Source(uri=f"pasted:{title.strip() or 'text'}", text=body)
+        else:
+            raise InputError("form", "give a URL, paste text or choose a file")
+    except InputError as exc:
+        return _page(request, "add.html", error=str(exc))
+    result = store_extraction(db, source, extractor()(source))
+    return RedirectResponse(f"/sources/{result.source_id}", status_code=303)

@@ -1,0 +1,63 @@
+"""The web application through its HTTP interface: pages, API, review, upload, hostile text."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from counterwatch.ingest import Source
+from counterwatch.store import connect, store_extraction
+from counterwatch.web.app import create_app
+
+HOSTILE = ("Police in Tallinn deployed facial recognition cameras supplied by Hikvision in 2022. "
+           "<script>alert('x')</script> The city council <img src=x onerror=alert(1)> approved it.")
+
+
+@pytest.fixture()
+def client(tmp_path, extractor):
+    engine = connect(f"sqlite:///{tmp_path / 'web.sqlite'}")
+    src = Source(uri="hostile.txt", text=HOSTILE)
+    store_extraction(engine, src, extractor(src))
+    return TestClient(create_app(engine))
+
+
+def test_home_search_and_record_pages(client):
+    home = client.get("/")
+    assert home.status_code == 200 and "1</strong> sources" in home.text
+    hits = client.get("/api/search", params={"q": "facial recognition"}).json()
+    assert hits and hits[0]["record_type"] == "deployment"
+    page = client.get(f"/deployments/{hits[0]['record_id']}")
+    assert page.status_code == 200 and "face_recognition" in page.text and "Hikvision" in page.text
+    assert client.get("/search", params={"q": "Hikvision", "technology": "face_recognition"}).text.count("<li>") >= 1
+    assert client.get("/deployments/999").status_code == 404
+
+
+def test_source_text_is_escaped_and_scripts_are_blocked(client):
+    page = client.get("/sources/1")
+    assert "<script>alert" not in page.text and "&lt;script&gt;" in page.text
+    assert "<img src=x" not in page.text
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+
+
+def test_review_from_the_source_page_changes_history(client):
+    claim = client.get("/api/sources/1").json()["claims"][0]
+    r = client.post(f"/claims/{claim['id']}/review", data={"action": "accept", "editor": "ana", "back": "/sources/1"},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    steps = client.get(f"/api/claims/{claim['id']}/history").json()
+    assert steps[0]["after"]["status"] == "accepted" and steps[0]["editor"] == "ana"
+    assert client.post(f"/api/claims/{claim['id']}/review", json={"action": "reject", "editor": "ana"}).status_code == 400
+
+
+def test_add_source_by_upload_and_by_text(client):
+    r = client.post("/add", files={"file": ("report.txt", b"Police in Riga operate drones over protests, according to "
+                                                          b"Amnesty International.", "text/plain")})
+    assert r.status_code == 200 and "drone" in r.text  # followed the redirect to the new source page
+    bad = client.post("/add", files={"file": ("x.txt", b"\x00\x01binary", "text/plain")})
+    assert "binary" in bad.text
+    assert client.get("/api/stats").json()["sources"] == 2
+
+
+def test_openapi_lists_the_api(client):
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/api/search", "/api/stats", "/api/sources/{source_id}", "/api/claims/{claim_id}/review"} <= set(paths)
