@@ -7,10 +7,11 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: install demo test eval clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml src/counterwatch/web/frontend/package.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	src/counterwatch/web/frontend/build.sh
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, HTTPException
 from pydantic import BaseModel
 from sqlalchemy import Engine
 
-from counterwatch.query import listing, records
+from counterwatch.query import listing, records, visual
 from counterwatch.query.search import search as run_search
 from counterwatch.store.review import ReviewError, history, review
 from counterwatch.store.writer import stats
@@ -78,3 +78,21 @@ def post_review(claim_id: int, body: ReviewIn, db: Engine = Depends(engine)) -> 
 @router.get("/claims/{claim_id}/history")
 def get_history(claim_id: int, db: Engine = Depends(engine)) -> list[dict]:
     return history(db, claim_id)
+
+
+@router.get("/map")
+def get_map(technology: str | None = None, certainty: str | None = None, db: Engine = Depends(engine)) -> list[dict]:
+    """Deployments by country, with the ISO numeric id that world-atlas shapes carry."""
+    return visual.map_data(db, technology=technology, certainty=certainty)
+
+
+@router.get("/network")
+def get_network(technology: str | None = None, country: str | None = None, certainty: str | None = None,
+                db: Engine = Depends(engine)) -> dict:
+    """Actors and deployments as nodes; relations, operates and supplies as cited edges."""
+    return visual.network_data(db, technology=technology, country=country, certainty=certainty)
+
+
+@router.get("/timeline")
+def get_timeline(db: Engine = Depends(engine)) -> list[dict]:
+    return visual.timeline_data(db)

@@ -88,6 +88,21 @@ def history_page(request: Request, claim_id: int, db: Engine = Depends(engine)):
     return _page(request, "history.html", claim_id=claim_id, steps=history(db, claim_id))
 
 
+@router.get("/map", response_class=HTMLResponse)
+def map_page(request: Request):
+    return _page(request, "visual.html", title="Map of deployments", view="map")
+
+
+@router.get("/network", response_class=HTMLResponse)
+def network_page(request: Request):
+    return _page(request, "visual.html", title="Network of actors and deployments", view="network")
+
+
+@router.get("/timeline", response_class=HTMLResponse)
+def timeline_page(request: Request):
+    return _page(request, "visual.html", title="Timeline", view="timeline")
+
+
 @router.get("/add", response_class=HTMLResponse)
 def add_form(request: Request):
     return _page(request, "add.html", error=None)
