@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 SHARED ?= ../shared
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test eval clean
+.PHONY: install demo test eval bench-pages clean
 
 $(STAMP): pyproject.toml src/counterwatch/web/frontend/package.json
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ test: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/python scripts/evaluate.py --shared $(SHARED)
+
+bench-pages: $(STAMP)
+	$(BIN)/python benchmarks/pages.py --docs $(SHARED)/devset/docs
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

@@ -117,3 +117,10 @@ def test_timeline_and_add_source_by_upload(page, server, tmp_path):
     assert "drones" in page.locator("article.text").inner_text()
     assert page.locator("ul.claims li").count() >= 1
     page.screenshot(path=SHOTS / "added.png", full_page=True)
+
+
+def test_api_docs_render_offline(page, server):
+    page.goto(server + "/docs")
+    page.wait_for_selector(".opblock", timeout=15000)
+    assert page.locator(".opblock").count() > 5
+    page.screenshot(path=SHOTS / "api-docs.png")

@@ -52,3 +52,19 @@ def entity_roles(engine: Engine, names: list[str]) -> list[dict]:
                                .where(t.Claim.record_type == "deployment", t.Claim.field.in_(["operator", "supplier"]),
                                       or_(*(t.Claim.value == n for n in names))).distinct()).all()
         return [{"role": f, "deployment_id": i, "deployment": n} for f, i, n in rows]
+
+
+def entity_relations(engine: Engine, entity_id: int) -> list[dict]:
+    """Relations of an entity in both directions, each with the quote of its first claim."""
+    with Session(engine) as session:
+        names = dict(session.execute(select(t.Entity.id, t.Entity.name)).all())
+        rels = session.scalars(select(t.Relation).where(or_(t.Relation.subject_id == entity_id,
+                                                            t.Relation.object_id == entity_id))).all()
+        out = []
+        for r in rels:
+            claim = session.scalar(select(t.Claim).where(t.Claim.record_type == "relation", t.Claim.record_id == r.id))
+            out.append({"subject_id": r.subject_id, "subject": names.get(r.subject_id), "predicate": r.predicate,
+                        "object_id": r.object_id, "object": names.get(r.object_id),
+                        "certainty": claim.certainty if claim else None, "quote": claim.quote if claim else None,
+                        "source_id": claim.source_id if claim else None, "claim_id": claim.id if claim else None})
+        return out

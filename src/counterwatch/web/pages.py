@@ -61,7 +61,8 @@ def entity_page(request: Request, record_id: int, db: Engine = Depends(engine)):
     if record is None:
         raise HTTPException(404, f"no entity {record_id}")
     roles = listing.entity_roles(db, [record["name"], *record.get("aliases", [])])
-    return _page(request, "record.html", record=record, roles=roles)
+    return _page(request, "record.html", record=record, roles=roles,
+                 relations=listing.entity_relations(db, record_id))
 
 
 @router.get("/sources/{source_id}", response_class=HTMLResponse)
