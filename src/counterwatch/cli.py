@@ -267,6 +267,43 @@ def serve(
     uvicorn.run(create_app(connect(database)), host=host, port=port, log_level="warning")
 
 
+@app.command()
+def path(
+    start: Annotated[str, typer.Argument(help="An institution, company or person.")],
+    goal: Annotated[str, typer.Argument(help="A program, agency or actor.")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    max_hops: Annotated[int, typer.Option("--max-hops", min=1, max=12)] = 6,
+    k: Annotated[int, typer.Option("--k", min=1, max=20, help="How many paths.")] = 3,
+    include_proposed: Annotated[bool, typer.Option("--include-proposed", help="Use unreviewed claims too.")] = False,
+    include_denied: Annotated[bool, typer.Option("--include-denied", help="Use denied claims too.")] = False,
+    database: Annotated[str | None, typer.Option("--database", envvar="COUNTERWATCH_DATABASE_URL")] = None,
+) -> None:
+    """How close is START to GOAL: the best paths, every hop a cited claim."""
+    from counterwatch.query import graph
+    from counterwatch.query.paths import AmbiguousName, UnknownName, paths, resolve
+    from counterwatch.store import connect
+
+    g = graph.build(connect(database), include_proposed=include_proposed, include_denied=include_denied)
+    try:
+        a, b = resolve(g, start), resolve(g, goal)
+    except (AmbiguousName, UnknownName) as exc:
+        err.print(f"[red]error[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    found = paths(g, a, b, k=k, max_hops=max_hops)
+    if as_json:
+        print(json.dumps({"from": g.nodes[a]["label"], "to": g.nodes[b]["label"], "paths": found},
+                         ensure_ascii=False, indent=2))
+        return
+    if not found:
+        out.print(f"No path within {max_hops} hops" + ("" if include_proposed else " (accepted claims only; try --include-proposed)"))
+        raise typer.Exit(1)
+    for i, p in enumerate(found, 1):
+        out.rule(f"path {i}: {p['hops']} hop(s)")
+        for h in p["path"]:
+            out.print(f"{h['source']} —{h['predicate']} \\[{h['certainty']}]→ {h['target']}", highlight=False)
+            out.print(f"   “{h['quote'][:220]}” — {h['source_title']}", highlight=False, markup=False)
+
+
 def _summary(data: dict) -> None:
     doc = data["document"]
     out.rule(f"[bold]{doc.get('title') or data['id']}")

@@ -1,0 +1,99 @@
+"""'How close is X to Y?': the k best paths between two names, every hop a cited claim.
+
+Paths are ranked by hop count, then by credibility (documented < reported < alleged < speculative in
+cost); denied hops are left out unless asked for. Names resolve by exact name or alias, then fuzzy
+match; several equally good matches are reported as ambiguous, never guessed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from itertools import islice
+
+import networkx as nx
+from rapidfuzz import fuzz, process
+
+from counterwatch.extract.entities import key
+from counterwatch.query.graph import EdgeClaim
+
+FUZZY_MIN = 85  # rapidfuzz WRatio a name must reach to count as a match
+DEFAULT_K = 3
+DEFAULT_MAX_HOPS = 6
+
+
+class AmbiguousName(LookupError):
+    def __init__(self, name: str, candidates: list[str]) -> None:
+        super().__init__(f"{name!r} is ambiguous: {', '.join(candidates[:8])}")
+        self.candidates = candidates
+
+
+class UnknownName(LookupError):
+    pass
+
+
+@dataclass
+class Hop:
+    source: str
+    target: str
+    predicate: str
+    certainty: str
+    source_title: str | None
+    source_id: int
+    quote: str
+    claim_id: int
+
+
+def resolve(g: nx.MultiDiGraph, name: str) -> str:
+    """The node a name stands for (exact name or alias first, then fuzzy); ambiguity is an error."""
+    wanted = key(name)
+    exact = [n for n, d in g.nodes(data=True) if wanted in {key(d["label"]), *(key(a) for a in d["aliases"])}]
+    if len(exact) == 1:
+        return exact[0]
+    if len(exact) > 1:
+        raise AmbiguousName(name, [g.nodes[n]["label"] for n in exact])
+    choices = {n: d["label"] for n, d in g.nodes(data=True)}
+    found = process.extract(name, choices, scorer=fuzz.WRatio, limit=5, score_cutoff=FUZZY_MIN)
+    if not found:
+        raise UnknownName(f"no actor or program matches {name!r}")
+    best = found[0][1]
+    ties = [f for f in found if f[1] >= best - 2]
+    if len(ties) > 1:
+        raise AmbiguousName(name, [f[0] for f in ties])
+    return found[0][2]
+
+
+def _best_claim(g: nx.MultiDiGraph, u: str, v: str) -> tuple[EdgeClaim, bool]:
+    """The most credible claim linking u and v, and whether it is stated from v to u."""
+    data = [(d["claim"], False) for d in (g.get_edge_data(u, v) or {}).values()]
+    data += [(d["claim"], True) for d in (g.get_edge_data(v, u) or {}).values()]
+    return min(data, key=lambda cr: (cr[0].certainty == "denied", cr[0].certainty != "documented",
+                                     cr[0].certainty != "reported"))
+
+
+def paths(g: nx.MultiDiGraph, start: str, goal: str, k: int = DEFAULT_K, max_hops: int = DEFAULT_MAX_HOPS) -> list[dict]:
+    """Up to k simple paths, shortest first and the most credible among equally short ones."""
+    simple = nx.Graph()
+    for u, v, d in g.edges(data=True):
+        w = d["weight"]
+        if not simple.has_edge(u, v) or simple[u][v]["weight"] > w:
+            simple.add_edge(u, v, weight=w)
+    if start not in simple or goal not in simple:
+        return []
+    out = []
+    try:
+        gen = nx.shortest_simple_paths(simple, start, goal)  # by hop count
+        for nodes in islice(gen, k * 5):
+            if len(nodes) - 1 > max_hops:
+                break
+            hops = []
+            for u, v in zip(nodes, nodes[1:]):
+                c, reverse = _best_claim(g, u, v)
+                subj, obj = (v, u) if reverse else (u, v)  # the claim's own direction, whichever way we walk
+                hops.append(Hop(g.nodes[subj]["label"], g.nodes[obj]["label"], c.predicate, c.certainty,
+                                c.source_title, c.source_id, c.quote, c.claim_id))
+            cost = sum(simple[u][v]["weight"] for u, v in zip(nodes, nodes[1:]))
+            out.append({"hops": len(hops), "cost": round(cost, 2), "path": [asdict(h) for h in hops]})
+    except nx.NetworkXNoPath:
+        return []
+    out.sort(key=lambda p: (p["hops"], p["cost"]))
+    return out[:k]

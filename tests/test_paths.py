@@ -1,0 +1,61 @@
+"""Evidence paths through the actor network, across documents, with cited hops."""
+
+from __future__ import annotations
+
+import pytest
+
+from counterwatch.ingest import Source
+from counterwatch.query import graph
+from counterwatch.query.paths import AmbiguousName, paths, resolve
+from counterwatch.store import connect, store_extraction
+from counterwatch.store.review import review
+
+DOC1 = ("Anna Berg, a professor at the Nordvik Institute of Genetics, said her lab is civilian. "
+        "Anna Berg also worked with the Ministry of State Security on DNA databases, according to the report.")
+DOC2 = ("The Ministry of State Security has collected DNA samples from residents of Kashgar since 2019, "
+        "according to Human Rights Watch.")
+DOC3 = "The Nordvik Institute of Geology denied any link to the ministry."
+
+
+@pytest.fixture()
+def engine(tmp_path, extractor):
+    eng = connect(f"sqlite:///{tmp_path / 'p.sqlite'}")
+    for i, text in enumerate([DOC1, DOC2, DOC3]):
+        src = Source(uri=f"doc{i}.txt", text=text)
+        store_extraction(eng, src, extractor(src))
+    return eng
+
+
+def test_path_crosses_documents_and_cites_every_hop(engine):
+    g = graph.build(engine, include_proposed=True)
+    start = resolve(g, "Nordvik Institute of Genetics")
+    goal = next(n for n, d in g.nodes(data=True) if d["kind"] == "deployment" and "Kashgar" in d["label"])
+    found = paths(g, start, goal)
+    assert found and found[0]["hops"] == 3
+    hops = found[0]["path"]
+    assert [h["predicate"] for h in hops] == ["affiliated_with", "collaborates_with", "operates"]
+    assert hops[0]["source"] == "Anna Berg"  # the claim's own direction is kept
+    assert len({h["source_id"] for h in hops}) == 2  # the path joins two reports
+    for h in hops:
+        assert h["quote"] in (DOC1 + DOC2)
+
+
+def test_accepted_claims_only_by_default(engine):
+    assert paths(graph.build(engine), *_ends(engine)) == []
+    g = graph.build(engine, include_proposed=True)
+    for h in paths(g, *_ends(engine, g))[0]["path"]:
+        review(engine, h["claim_id"], "accept", "ana")
+    assert paths(graph.build(engine), *_ends(engine))[0]["hops"] == 3
+
+
+def test_ambiguous_names_are_reported_not_guessed(engine):
+    g = graph.build(engine, include_proposed=True)
+    with pytest.raises(AmbiguousName):
+        resolve(g, "Nordvik Institute")
+
+
+def _ends(engine, g=None):
+    full = graph.build(engine, include_proposed=True)
+    start = resolve(full, "Nordvik Institute of Genetics")
+    goal = next(n for n, d in full.nodes(data=True) if d["kind"] == "deployment")
+    return start, goal
