@@ -304,6 +304,60 @@ def path(
             out.print(f"   “{h['quote'][:220]}” — {h['source_title']}", highlight=False, markup=False)
 
 
+EXPORT_FORMATS = ("ftm", "csv", "geojson", "graphml", "gexf", "dump")
+
+
+@app.command("export")
+def export_register(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="ftm, csv, geojson, graphml, gexf or dump")] = "dump",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File (default: standard output).")] = None,
+    public: Annotated[bool, typer.Option("--public", help="Accepted claims only.")] = False,
+    database: Annotated[str | None, typer.Option("--database", envvar="COUNTERWATCH_DATABASE_URL")] = None,
+) -> None:
+    """Export the register: FollowTheMoney JSON lines, Atlas-style CSV, GeoJSON, GraphML/GEXF, full dump."""
+    from counterwatch.exchange import dump, ftm, graphs, snapshot, tabular
+    from counterwatch.store import connect
+
+    if fmt not in EXPORT_FORMATS:
+        raise typer.BadParameter(f"one of {', '.join(EXPORT_FORMATS)}", param_hint="--format")
+    engine = connect(database)
+    if fmt == "dump":
+        text = json.dumps(dump.export_dump(engine), ensure_ascii=False, indent=1)
+    elif fmt in ("graphml", "gexf"):
+        text = (graphs.to_graphml if fmt == "graphml" else graphs.to_gexf)(engine, include_proposed=not public)
+    else:
+        snap = snapshot.take(engine, include_proposed=not public)
+        if fmt == "ftm":
+            text = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in ftm.entities(snap))
+        elif fmt == "csv":
+            text = tabular.to_csv(snap)
+        else:
+            text = json.dumps(tabular.to_geojson(snap), ensure_ascii=False)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        err.print(f"wrote {output} ({len(text)} characters)")
+    else:
+        print(text, end="")
+
+
+@app.command("import")
+def import_register(
+    path: Annotated[Path, typer.Argument(help="A dump written by `counterwatch export --format dump`.")],
+    database: Annotated[str | None, typer.Option("--database", envvar="COUNTERWATCH_DATABASE_URL")] = None,
+) -> None:
+    """Import a register dump (sources already present are kept as they are)."""
+    from counterwatch.exchange.dump import import_dump
+    from counterwatch.store import connect
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        counts = import_dump(connect(database), data)
+    except (OSError, ValueError, KeyError) as exc:
+        err.print(f"[red]error[/red] {path}: {exc}", highlight=False)
+        raise typer.Exit(1) from None
+    out.print(f"imported {counts['sources']} source(s), {counts['claims']} claim(s)")
+
+
 def _summary(data: dict) -> None:
     doc = data["document"]
     out.rule(f"[bold]{doc.get('title') or data['id']}")

