@@ -59,3 +59,24 @@ def _ends(engine, g=None):
     start = resolve(full, "Nordvik Institute of Genetics")
     goal = next(n for n, d in full.nodes(data=True) if d["kind"] == "deployment")
     return start, goal
+
+
+def test_exposure_report_and_path_api(engine, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from counterwatch.query.exposure import exposure, to_html, to_markdown
+    from counterwatch.web.app import create_app
+
+    g = graph.build(engine, include_proposed=True)
+    items = exposure(g, resolve(g, "Nordvik Institute of Genetics"), hops=3)
+    assert items and items[0]["distance"] == 3
+    md = to_markdown("Nordvik Institute of Genetics", 3, items)
+    assert "Kashgar" in md and "> " in md
+    assert "<script" not in to_html("<script>x</script>", 3, items)
+    client = TestClient(create_app(engine))
+    r = client.get("/api/path", params={"start": "Nordvik Institute of Genetics", "goal": "Ministry of State Security",
+                                        "include_proposed": True})
+    assert r.status_code == 200 and r.json()["paths"][0]["hops"] == 2
+    assert client.get("/api/path", params={"start": "Nordvik Institute", "goal": "Kashgar"}).status_code == 409
+    page = client.get("/path", params={"start": "Anna Berg", "goal": "Ministry of State Security", "proposed": "1"})
+    assert "collaborates_with" in page.text

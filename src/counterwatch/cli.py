@@ -304,6 +304,42 @@ def path(
             out.print(f"   “{h['quote'][:220]}” — {h['source_title']}", highlight=False, markup=False)
 
 
+@app.command()
+def exposure(
+    actor: Annotated[str, typer.Argument(help="An institution, company or person.")],
+    hops: Annotated[int, typer.Option("--hops", min=1, max=8)] = 3,
+    fmt: Annotated[str, typer.Option("--format", help="md, html or pdf")] = "md",
+    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+    include_proposed: Annotated[bool, typer.Option("--include-proposed")] = False,
+    database: Annotated[str | None, typer.Option("--database", envvar="COUNTERWATCH_DATABASE_URL")] = None,
+) -> None:
+    """Every deployment within N hops of ACTOR, with the evidence chain, for a committee."""
+    from counterwatch.query import exposure as report
+    from counterwatch.query import graph
+    from counterwatch.query.paths import AmbiguousName, UnknownName, resolve
+    from counterwatch.store import connect
+
+    g = graph.build(connect(database), include_proposed=include_proposed)
+    try:
+        node = resolve(g, actor)
+    except (AmbiguousName, UnknownName) as exc:
+        err.print(f"[red]error[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    label, items = g.nodes[node]["label"], report.exposure(g, node, hops)
+    if fmt == "pdf":
+        if output is None:
+            raise typer.BadParameter("a PDF needs --output FILE", param_hint="--output")
+        report.to_pdf(report.to_html(label, hops, items), output)
+        err.print(f"wrote {output}")
+        return
+    text = report.to_html(label, hops, items) if fmt == "html" else report.to_markdown(label, hops, items)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        err.print(f"wrote {output}")
+    else:
+        print(text)
+
+
 EXPORT_FORMATS = ("ftm", "csv", "geojson", "graphml", "gexf", "dump")
 
 

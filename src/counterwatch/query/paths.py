@@ -70,13 +70,20 @@ def _best_claim(g: nx.MultiDiGraph, u: str, v: str) -> tuple[EdgeClaim, bool]:
                                      cr[0].certainty != "reported"))
 
 
-def paths(g: nx.MultiDiGraph, start: str, goal: str, k: int = DEFAULT_K, max_hops: int = DEFAULT_MAX_HOPS) -> list[dict]:
-    """Up to k simple paths, shortest first and the most credible among equally short ones."""
+def undirected(g: nx.MultiDiGraph) -> nx.Graph:
+    """One edge per linked pair, weighted by its most credible claim; build once per graph."""
     simple = nx.Graph()
     for u, v, d in g.edges(data=True):
         w = d["weight"]
         if not simple.has_edge(u, v) or simple[u][v]["weight"] > w:
             simple.add_edge(u, v, weight=w)
+    return simple
+
+
+def paths(g: nx.MultiDiGraph, start: str, goal: str, k: int = DEFAULT_K, max_hops: int = DEFAULT_MAX_HOPS,
+          simple: nx.Graph | None = None) -> list[dict]:
+    """Up to k simple paths, shortest first and the most credible among equally short ones."""
+    simple = simple if simple is not None else undirected(g)
     if start not in simple or goal not in simple:
         return []
     out = []

@@ -104,6 +104,21 @@ def timeline_page(request: Request):
     return _page(request, "visual.html", title="Timeline", view="timeline")
 
 
+@router.get("/path", response_class=HTMLResponse)
+def path_page(request: Request, start: str = "", goal: str = "", proposed: str = "", db: Engine = Depends(engine)):
+    from counterwatch.query import graph
+    from counterwatch.query.paths import AmbiguousName, UnknownName, paths, resolve
+
+    found, error = [], None
+    if start and goal:
+        g = graph.build(db, include_proposed=bool(proposed))
+        try:
+            found = paths(g, resolve(g, start), resolve(g, goal))
+        except (AmbiguousName, UnknownName) as exc:
+            error = str(exc)
+    return _page(request, "path.html", start=start, goal=goal, proposed=proposed, found=found, error=error)
+
+
 @router.get("/add", response_class=HTMLResponse)
 def add_form(request: Request):
     return _page(request, "add.html", error=None)
