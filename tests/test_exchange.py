@@ -21,6 +21,7 @@ DOCS = [
     "according to SHARE Foundation. Danilo Krivokapic, director of SHARE Foundation, criticised the plan.",
     "The European Commission funded the Ministry of Interior, records show. Huawei allegedly supplied cameras "
     "to the Ministry of Interior in Novi Sad.",
+    "Police in Nis installed\nsurveillance cameras with \"smart\" analytics, the city said.",
 ]
 
 
@@ -72,9 +73,43 @@ def test_dump_round_trip_loses_nothing(engine, tmp_path):
     first = dump.export_dump(engine)
     other = connect(f"sqlite:///{tmp_path / 'copy.sqlite'}")
     counts = dump.import_dump(other, json.loads(json.dumps(first)))
-    assert counts == {"sources": 2, "claims": len(first["claims"])}
+    assert counts == {"sources": len(DOCS), "claims": len(first["claims"])}
     again = dump.export_dump(other)
     assert again == first
     assert stats(other) == stats(engine)
     with pytest.raises(ValueError):
         dump.import_dump(other, {"counterwatch_dump": 99})
+
+
+def _ftm_core(rows):
+    """What an FtM export says, without ids: named records and the links between them."""
+    names = {r["id"]: (r["properties"].get("name") or [None])[0] for r in rows}
+    core = set()
+    for r in rows:
+        p = r["properties"]
+        if r["schema"] in ("Organization", "Company", "PublicBody", "Person", "Project"):
+            core.add((r["schema"], p["name"][0]))
+        elif r["schema"] == "ProjectParticipant":
+            core.add(("participant", names[p["project"][0]], names[p["participant"][0]], p["role"][0]))
+        elif r["schema"] in ("Membership", "Payment", "Associate", "UnknownLink"):
+            ends = [names.get(v[0]) for k, v in sorted(p.items()) if k in
+                    ("member", "organization", "payer", "beneficiary", "person", "associate", "subject", "object")]
+            core.add((r["schema"], *ends))
+    return core
+
+
+def test_ftm_and_csv_round_trip(engine, tmp_path):
+    from counterwatch.exchange.imports import from_csv, from_ftm
+
+    first = list(ftm.entities(snapshot.take(engine)))
+    other = connect(f"sqlite:///{tmp_path / 'ftm.sqlite'}")
+    from_ftm(other, "".join(json.dumps(r) + "\n" for r in first), "export.ftm.jsonl")
+    again = list(ftm.entities(snapshot.take(other)))
+    assert _ftm_core(first) <= _ftm_core(again)
+
+    cols = ("operator", "technology", "place", "country", "status", "certainty", "suppliers")
+    rows1 = {tuple(r[c] for c in cols) for r in csv.DictReader(io.StringIO(tabular.to_csv(snapshot.take(engine))))}
+    third = connect(f"sqlite:///{tmp_path / 'csv.sqlite'}")
+    from_csv(third, tabular.to_csv(snapshot.take(engine)), "export.csv")
+    rows2 = {tuple(r[c] for c in cols) for r in csv.DictReader(io.StringIO(tabular.to_csv(snapshot.take(third))))}
+    assert rows1 == rows2

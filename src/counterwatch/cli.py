@@ -378,20 +378,30 @@ def export_register(
 
 @app.command("import")
 def import_register(
-    path: Annotated[Path, typer.Argument(help="A dump written by `counterwatch export --format dump`.")],
+    path: Annotated[Path, typer.Argument(help="A dump (.json), FollowTheMoney entities (.jsonl/.ftm) or Atlas-like CSV.")],
     database: Annotated[str | None, typer.Option("--database", envvar="COUNTERWATCH_DATABASE_URL")] = None,
 ) -> None:
-    """Import a register dump (sources already present are kept as they are)."""
+    """Import a register dump, FtM JSON lines or the CSV shape; imported files are kept as sources."""
     from counterwatch.exchange.dump import import_dump
+    from counterwatch.exchange.imports import from_csv, from_ftm
     from counterwatch.store import connect
 
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        counts = import_dump(connect(database), data)
+        text = path.read_text(encoding="utf-8")
+        engine = connect(database)
+        if path.suffix.lower() == ".csv":
+            result = from_csv(engine, text, str(path))
+            message = f"{result.status}: {result.claims} claim(s)"
+        elif path.suffix.lower() in (".jsonl", ".ftm", ".ndjson"):
+            result = from_ftm(engine, text, str(path))
+            message = f"{result.status}: {result.claims} claim(s)"
+        else:
+            counts = import_dump(engine, json.loads(text))
+            message = f"imported {counts['sources']} source(s), {counts['claims']} claim(s)"
     except (OSError, ValueError, KeyError) as exc:
         err.print(f"[red]error[/red] {path}: {exc}", highlight=False)
         raise typer.Exit(1) from None
-    out.print(f"imported {counts['sources']} source(s), {counts['claims']} claim(s)")
+    out.print(message)
 
 
 def _summary(data: dict) -> None:
