@@ -113,3 +113,32 @@ def test_ftm_and_csv_round_trip(engine, tmp_path):
     from_csv(third, tabular.to_csv(snapshot.take(engine)), "export.csv")
     rows2 = {tuple(r[c] for c in cols) for r in csv.DictReader(io.StringIO(tabular.to_csv(snapshot.take(third))))}
     assert rows1 == rows2
+
+
+def test_protected_persons_are_suggested_and_never_exported_publicly(tmp_path, extractor):
+    from counterwatch.store import schema as t
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    text = ("On October 4, 2022, police in Jinan arrested Falun Gong practitioner Xu Wenlong and his cousin. "
+            "The police drew blood samples from Xu Wenlong, according to Minghui.org. "
+            "Emile Dirks, a research associate at The Citizen Lab, documented the case.")
+    eng = connect(f"sqlite:///{tmp_path / 'p.sqlite'}")
+    src = Source(uri="case.txt", text=text)
+    result = extractor(src)
+    protected = {e.name for e in result.entities if e.protected_cue}
+    assert protected == {"Xu Wenlong"}
+    store_extraction(eng, src, result)
+    for claim in snapshot.take(eng).claims.values():  # editors accept everything
+        for c in claim:
+            review(eng, c.id, "accept", "ana")
+    public = snapshot.take(eng, include_proposed=False)
+    exported = ("".join(json.dumps(r) for r in ftm.entities(public)) + tabular.to_csv(public)
+                + json.dumps(tabular.to_geojson(public)) + graphs.to_graphml(eng, include_proposed=False)
+                + graphs.to_gexf(eng, include_proposed=False))
+    assert "Xu Wenlong" not in exported and "[protected person]" in exported
+    assert "Emile Dirks" in exported
+    with Session(eng) as s, s.begin():  # an editor decides the person may be named
+        s.scalar(select(t.Entity).where(t.Entity.name == "Xu Wenlong")).protected_decision = False
+    public = snapshot.take(eng, include_proposed=False)
+    assert "Xu Wenlong" in "".join(json.dumps(r) for r in ftm.entities(public))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 from counterwatch.store import schema as t
 
 PUBLIC_STATUSES = ("accepted",)
+PROTECTED = "[protected person]"
 
 
 @dataclass
@@ -46,4 +48,35 @@ def take(engine: Engine, include_proposed: bool = True) -> Snapshot:
     if not include_proposed:  # a public export shows only records that an accepted claim supports
         snap.deployments = {i: d for i, d in snap.deployments.items() if snap.claims[("deployment", i)]}
         snap.relations = {i: r for i, r in snap.relations.items() if snap.claims[("relation", i)]}
+        _protect(snap)
     return snap
+
+
+def _names_pattern(names: list[str]) -> re.Pattern | None:
+    return re.compile("|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))) if names else None
+
+
+def protected_pattern(engine: Engine) -> re.Pattern | None:
+    """A pattern matching every name and alias of a protected person (None if there is none)."""
+    with Session(engine) as session:
+        people = session.scalars(select(t.Entity).where(t.Entity.type == "person")).unique().all()
+        return _names_pattern([n for e in people if e.protected for n in [e.name, *(a.name for a in e.aliases)]])
+
+
+def _protect(snap: Snapshot) -> None:
+    """Public exports never name a protected person: names, aliases and quotes are redacted."""
+    names = []
+    for eid, e in snap.entities.items():
+        if e.type == "person" and e.protected:
+            names += [e.name, *snap.aliases.get(eid, [])]
+            e.name, snap.aliases[eid] = PROTECTED, []
+    pattern = _names_pattern(names)
+    if pattern is None:
+        return
+    for claims in snap.claims.values():
+        for c in claims:
+            c.quote, c.value = pattern.sub(PROTECTED, c.quote), pattern.sub(PROTECTED, c.value)
+    for src in snap.sources.values():
+        src.title = pattern.sub(PROTECTED, src.title) if src.title else src.title
+    for d in snap.deployments.values():
+        d.name = pattern.sub(PROTECTED, d.name)

@@ -191,6 +191,7 @@ def group(mentions: list[Mention], text: str) -> tuple[list[Entity], dict[tuple[
     _add_defined_aliases(entities, text)
     _mark_media(entities, text, cfg)
     entities = [e for e in entities if _keep(e, cfg)]
+    _suggest_protected(entities, text)
     index = {(m.start, m.end): e.name for e in entities for m in e.mentions}
     return entities, index
 
@@ -226,6 +227,27 @@ def _add_defined_aliases(entities: list[Entity], text: str) -> None:
                     and not places.country_of(d.group(1))):  # "Hereditas (Beijing)" names a place
                 e.aliases.append(d.group(1))
                 e.mentions.append(Mention(d.start(1), d.end(1), d.group(1), e.type))
+
+
+@cache
+def _protected_rule() -> tuple[int, re.Pattern]:
+    cfg = load("protected.yml")
+    return cfg["window_chars"], re.compile(r"(?<!\w)(?:" + "|".join(cfg["cues"]) + r")(?!\w)", re.I)
+
+
+def _suggest_protected(entities: list[Entity], text: str) -> None:
+    """A person named next to 'arrested', 'victim', 'refugee', ... is suggested as protected."""
+    window, cue = _protected_rule()
+    for e in entities:
+        if e.type != "person":
+            continue
+        for m in e.mentions:
+            before = text[max(0, m.start - window):m.start].rsplit(".", 1)[-1]
+            after = text[m.end:m.end + window].split(".", 1)[0]
+            found = cue.search(before) or cue.search(after)
+            if found:
+                e.protected_cue = found.group(0)
+                break
 
 
 def _mark_media(entities: list[Entity], text: str, cfg: dict) -> None:

@@ -37,6 +37,7 @@ class Entity:
     country: str | None = None
     kind: str | None = None  # vendor, watchdog, media, agency, research (from the gazetteer)
     mentions: list[Mention] = field(default_factory=list)
+    protected_cue: str | None = None  # why this person is suggested as protected (victim, detainee, ...)
 
 
 @dataclass

@@ -13,6 +13,7 @@ def to_json(x: Extraction, doc_id: str) -> dict:
             {"name": e.name, "type": e.type, "aliases": e.aliases,
              **({"country": e.country} if e.type == "place" else {}),
              **({"kind": e.kind} if e.kind else {}),
+             **({"protected": True, "protected_cue": e.protected_cue} if e.protected_cue else {}),
              "mentions": [{"start": m.start, "end": m.end, "text": m.text} for m in e.mentions]}
             for e in x.entities],
         "deployments": [

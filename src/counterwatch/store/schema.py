@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -43,7 +43,15 @@ class Entity(Base):
     country: Mapped[str | None] = mapped_column(String(2))
     kind: Mapped[str | None] = mapped_column(String(40))
     merged_into: Mapped[int | None] = mapped_column(ForeignKey("entity.id"), index=True)  # non-destructive merge
+    # protected person: suggested by extraction; an editor's decision (True/False) overrides the suggestion
+    protected_suggested: Mapped[bool] = mapped_column(default=False, server_default=false())
+    protected_decision: Mapped[bool | None] = mapped_column()
     aliases: Mapped[list[Alias]] = relationship(back_populates="entity", cascade="all, delete-orphan")
+
+
+    @property
+    def protected(self) -> bool:
+        return self.protected_decision if self.protected_decision is not None else self.protected_suggested
 
 
 class Alias(Base):

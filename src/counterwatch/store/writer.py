@@ -89,9 +89,12 @@ def _resolve_entity(session: Session, e) -> int:
     if found is not None and found.merged_into is not None:  # judged the same as another: use that one
         found = session.get(t.Entity, canonical(session, found.id))
     if found is None:
-        found = t.Entity(name=e.name, type=e.type, key=key(e.name), country=e.country, kind=e.kind)
+        found = t.Entity(name=e.name, type=e.type, key=key(e.name), country=e.country, kind=e.kind,
+                         protected_suggested=bool(e.protected_cue))
         session.add(found)
         session.flush()
+    if e.protected_cue:
+        found.protected_suggested = True
     have = {a.key for a in found.aliases} | {found.key}
     for name in [e.name, *e.aliases]:
         k = key(name)
