@@ -80,6 +80,15 @@ def test_batch_goes_on_after_errors(tmp_path: Path):
     assert got[1].text == ARTICLE
 
 
+@pytest.fixture(scope="module")
+def allow_loopback():
+    """Our own test server lives on 127.0.0.1, which the SSRF guard refuses by default."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("COUNTERWATCH_ALLOW_PRIVATE_URLS", "1")
+    yield
+    mp.undo()
+
+
 class _Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args):  # keep test output clean
         pass
@@ -89,6 +98,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                   "/plain": (200, "text/plain; charset=utf-8", ARTICLE.encode()),
                   "/image": (200, "image/png", b"\x89PNG"),
                   "/big": (200, "text/plain", b"x" * (11 * 1024 * 1024))}
+        if self.path == "/redirect-to-metadata":
+            self.send_response(302)
+            self.send_header("Location", "http://169.254.169.254/latest/meta-data/")
+            self.end_headers()
+            return
         if self.path == "/slow":
             time.sleep(3)
         status, ctype, body = routes.get(self.path, (404, "text/plain", b"nope"))
@@ -103,7 +117,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def server():
+def server(allow_loopback):
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
@@ -127,3 +141,30 @@ def test_url_timeout(server: str):
     from counterwatch.ingest.fetch import fetch
     with pytest.raises(InputError, match="timed out"):
         fetch(f"{server}/slow", timeout=0.5)
+
+
+@pytest.mark.parametrize("address,reason", [("127.0.0.1", "loopback"), ("169.254.169.254", "link-local"),
+                                            ("10.1.2.3", "private"), ("192.168.0.9", "private"), ("::1", "loopback"),
+                                            ("::ffff:127.0.0.1", "loopback"), ("0.0.0.0", "unspecified")])
+def test_ssrf_decision_on_resolved_address_without_traffic(address, reason):
+    from counterwatch.ingest.fetch import check_url, refused_address
+
+    assert refused_address(address) == reason
+    fake = lambda host, port, proto=0: [(2, 1, 6, "", (address, port))]  # noqa: E731 - no DNS, no connection
+    with pytest.raises(InputError, match=reason):
+        check_url("http://innocent.example/", resolve=fake)
+    check_url("http://innocent.example/", resolve=lambda h, p, proto=0: [(2, 1, 6, "", ("93.184.216.34", p))])
+    with pytest.raises(InputError, match="only http"):
+        check_url("file:///etc/passwd")
+
+
+def test_loopback_refused_by_default_and_redirects_checked(server, monkeypatch):
+    from counterwatch.ingest import fetch as module
+
+    with pytest.raises(InputError, match="loopback"):
+        module.fetch(f"{server}/plain", allow_private=False)
+    real = module.check_url
+    # our loopback server is allowed as the first hop; its redirect target is decided as for anyone
+    monkeypatch.setattr(module, "check_url", lambda url, allow: real(url, allow_private=url.startswith(server)))
+    with pytest.raises(InputError, match="link-local"):
+        module.fetch(f"{server}/redirect-to-metadata", allow_private=False)
