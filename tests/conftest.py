@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import uuid
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from counterwatch.extract import Extractor, to_json
 from counterwatch.ingest import Source
+from counterwatch.store import connect
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -24,3 +28,28 @@ def run(extractor):
     def _run(text: str, uri: str = "test.txt") -> dict:
         return to_json(extractor(Source(uri=uri, text=text)), Path(uri).stem)
     return _run
+
+
+PG_URL = os.environ.get("COUNTERWATCH_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request, tmp_path):
+    if request.param == "sqlite":
+        yield connect(f"sqlite:///{tmp_path / 'register.sqlite'}")
+        return
+    schema = f"t_{uuid.uuid4().hex[:10]}"  # a private schema per test on the shared server
+    admin = create_engine(PG_URL)
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+    except Exception as exc:  # noqa: BLE001 - a missing server must fail loudly in CI, not hide
+        pytest.fail(f"PostgreSQL not reachable at {PG_URL}: {exc}")
+    eng = connect(f"{PG_URL}?options=-csearch_path%3D{schema}")
+    yield eng
+    eng.dispose()
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
+
+

@@ -2,44 +2,20 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from counterwatch.ingest import Source
-from counterwatch.store import connect, store_extraction
+from counterwatch.store import store_extraction
 from counterwatch.store import schema as t
 from counterwatch.store.writer import stats
 
-PG_URL = os.environ.get("COUNTERWATCH_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 A = ("Human Rights Watch said the Tarnia Police have used facial recognition cameras in Velmar since 2021. "
      "The cameras were supplied by Hikvision.")
 B = ("Human Rights Watch (HRW) reported that Ostrava police bought iris scanners. "
      "Jana Novak, a researcher at Human Rights Watch, said the scanners were supplied by Idemia.")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request, tmp_path):
-    if request.param == "sqlite":
-        yield connect(f"sqlite:///{tmp_path / 'register.sqlite'}")
-        return
-    schema = f"t_{uuid.uuid4().hex[:10]}"  # a private schema per test on the shared server
-    admin = create_engine(PG_URL)
-    try:
-        with admin.begin() as conn:
-            conn.execute(text(f"CREATE SCHEMA {schema}"))
-    except Exception as exc:  # noqa: BLE001 - a missing server must fail loudly in CI, not hide
-        pytest.fail(f"PostgreSQL not reachable at {PG_URL}: {exc}")
-    eng = connect(f"{PG_URL}?options=-csearch_path%3D{schema}")
-    yield eng
-    eng.dispose()
-    with admin.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
 
 
 def _ingest(engine, extractor, uri: str, body: str):

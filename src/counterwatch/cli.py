@@ -340,6 +340,35 @@ def exposure(
         print(text)
 
 
+@app.command("backup")
+def backup_cmd(
+    dest: Annotated[Path, typer.Argument(help="Backup file to write.")],
+    database: Annotated[str | None, typer.Option("--database", envvar="COUNTERWATCH_DATABASE_URL")] = None,
+) -> None:
+    """Back up the register (SQLite online backup, or pg_dump)."""
+    from counterwatch.store import database_url
+    from counterwatch.store.backup import backup
+
+    backup(database or database_url(), dest)
+    out.print(f"backup written to {dest}")
+
+
+@app.command("restore")
+def restore_cmd(
+    source: Annotated[Path, typer.Argument(help="Backup file written by `counterwatch backup`.")],
+    database: Annotated[str | None, typer.Option("--database", envvar="COUNTERWATCH_DATABASE_URL")] = None,
+) -> None:
+    """Restore the register from a backup (replaces its content)."""
+    from counterwatch.store import database_url
+    from counterwatch.store.backup import restore
+
+    if not source.is_file():
+        err.print(f"[red]error[/red] {source}: no such backup file")
+        raise typer.Exit(1)
+    restore(source, database or database_url())
+    out.print(f"restored from {source}")
+
+
 EXPORT_FORMATS = ("ftm", "csv", "geojson", "graphml", "gexf", "dump")
 
 
