@@ -369,6 +369,79 @@ def restore_cmd(
     out.print(f"restored from {source}")
 
 
+user_app = typer.Typer(help="Accounts (admin, editor, viewer) and API tokens.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+DatabaseOpt = Annotated[str | None, typer.Option("--database", envvar="COUNTERWATCH_DATABASE_URL")]
+
+
+@user_app.command("add")
+def user_add(
+    username: Annotated[str, typer.Argument()],
+    role: Annotated[str, typer.Option(help="admin, editor or viewer")] = "editor",
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
+    database: DatabaseOpt = None,
+) -> None:
+    """Create an account (the password is asked for, or read from stdin)."""
+    import sys
+
+    from counterwatch.store import connect
+    from counterwatch.store.accounts import AccountError, add_user
+
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else typer.prompt(
+        "password", hide_input=True, confirmation_prompt=True)
+    try:
+        add_user(connect(database), username, password, role)
+    except AccountError as exc:
+        err.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2) from None
+    out.print(f"user {username} ({role}) created")
+
+
+@user_app.command("remove")
+def user_remove(username: Annotated[str, typer.Argument()], database: DatabaseOpt = None) -> None:
+    """Delete an account and its tokens."""
+    from counterwatch.store import connect
+    from counterwatch.store.accounts import AccountError, remove_user
+
+    try:
+        remove_user(connect(database), username)
+    except AccountError as exc:
+        err.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2) from None
+    out.print(f"user {username} removed")
+
+
+@user_app.command("token")
+def user_token(username: Annotated[str, typer.Argument()], database: DatabaseOpt = None) -> None:
+    """Create an API token (shown once; send it as `Authorization: Bearer TOKEN`)."""
+    from counterwatch.store import connect
+    from counterwatch.store.accounts import AccountError, new_token
+
+    try:
+        print(new_token(connect(database), username))
+    except AccountError as exc:
+        err.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def audit(
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    limit: Annotated[int, typer.Option(min=1)] = 100,
+    database: DatabaseOpt = None,
+) -> None:
+    """The append-only audit log, newest first (who, what, before/after, when)."""
+    from counterwatch.store import connect
+    from counterwatch.store.audit import entries
+
+    rows = entries(connect(database), limit)
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for r in rows:
+        out.print(f"{r['at']}  {r['actor']:<10} {r['action']:<18} {r['target']}  {r['after'] or ''}", highlight=False)
+
+
 EXPORT_FORMATS = ("ftm", "csv", "geojson", "graphml", "gexf", "dump")
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, or_, select, update
 from sqlalchemy.orm import Session
 
 from counterwatch.extract.entities import _acronym
+from counterwatch.store import audit
 from counterwatch.store import schema as t
 
 AUTO_MERGE_SCORE = 0.95  # above this, names are merged without asking (unless judged negative)
@@ -87,6 +88,7 @@ def judge(engine: Engine, left_id: int, right_id: int, judgement: str, editor: s
             session.add(j)
         else:
             j.judgement, j.editor = judgement, editor
+        audit.record(session, editor, f"judgement.{judgement}", f"entity:{left_id}~{right_id}", after={"score": score_})
         if judgement == "positive":
             _merge(session, left_id, right_id)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from counterwatch.store import audit
 from counterwatch.store import schema as t
 
 ACTIONS = {"accept": "accepted", "reject": "rejected", "edit": "accepted"}
@@ -35,6 +36,9 @@ def review(engine: Engine, claim_id: int, action: str, editor: str, reason: str 
                          after_value=value if action == "edit" else claim.value, reason=reason)
         claim.status, claim.value = rev.after_status, rev.after_value
         session.add(rev)
+        audit.record(session, editor, f"claim.{action}", f"claim:{claim.id}",
+                     before={"status": rev.before_status, "value": rev.before_value},
+                     after={"status": rev.after_status, "value": rev.after_value, "reason": reason})
     return rev
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from counterwatch.extract.entities import key
 from counterwatch.extract.model import Evidence, Extraction
 from counterwatch.ingest.source import Source as ReadSource
+from counterwatch.store import audit
 from counterwatch.store import schema as t
 from counterwatch.store.resolution import canonical
 
@@ -26,7 +27,7 @@ class IngestResult:
     claims: int = 0
 
 
-def store_extraction(engine: Engine, source: ReadSource, x: Extraction) -> IngestResult:
+def store_extraction(engine: Engine, source: ReadSource, x: Extraction, actor: str = "ingest") -> IngestResult:
     with Session(engine) as session, session.begin():
         known = session.scalar(select(t.Source).where(t.Source.sha256 == source.sha256))
         if known is not None:
@@ -66,6 +67,8 @@ def store_extraction(engine: Engine, source: ReadSource, x: Extraction) -> Inges
                 session.add(rel)
                 session.flush()
             writer.add("relation", rel.id, r.predicate, f"{r.subject} -> {r.object}", r.certainty, r.evidence)
+        audit.record(session, actor, "source.store", f"source:{row.id}",
+                     after={"uri": source.uri, "sha256": source.sha256, "version": version, "claims": writer.count})
         return IngestResult("new_version" if version > 1 else "stored", row.id, writer.count)
 
 
