@@ -400,25 +400,27 @@ def user_add(
 @user_app.command("remove")
 def user_remove(username: Annotated[str, typer.Argument()], database: DatabaseOpt = None) -> None:
     """Delete an account and its tokens."""
-    from counterwatch.store import connect
-    from counterwatch.store.accounts import AccountError, remove_user
+    from counterwatch.store.accounts import remove_user
 
-    try:
-        remove_user(connect(database), username)
-    except AccountError as exc:
-        err.print(f"[red]error[/red] {exc}")
-        raise typer.Exit(2) from None
+    _account(remove_user, username, database)
     out.print(f"user {username} removed")
 
 
 @user_app.command("token")
 def user_token(username: Annotated[str, typer.Argument()], database: DatabaseOpt = None) -> None:
     """Create an API token (shown once; send it as `Authorization: Bearer TOKEN`)."""
+    from counterwatch.store.accounts import new_token
+
+    print(_account(new_token, username, database))
+
+
+def _account(action, username: str, database: str | None):
+    """Run an account action; its errors become a one-line message and exit code 2."""
     from counterwatch.store import connect
-    from counterwatch.store.accounts import AccountError, new_token
+    from counterwatch.store.accounts import AccountError
 
     try:
-        print(new_token(connect(database), username))
+        return action(connect(database), username)
     except AccountError as exc:
         err.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2) from None
