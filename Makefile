@@ -21,7 +21,7 @@ DEMO_DB ?= sqlite:///$(CURDIR)/demo.sqlite
 demo: $(STAMP)
 	$(BIN)/counterwatch extract samples/
 	COUNTERWATCH_DATABASE_URL=$(DEMO_DB) $(BIN)/counterwatch ingest samples/
-	COUNTERWATCH_DATABASE_URL=$(DEMO_DB) $(BIN)/counterwatch serve
+	COUNTERWATCH_DATABASE_URL=$(DEMO_DB) $(BIN)/counterwatch serve --open-editing
 
 test: $(STAMP)
 	$(BIN)/pytest -q

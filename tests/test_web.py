@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -18,7 +20,11 @@ def client(tmp_path, extractor):
     engine = connect(f"sqlite:///{tmp_path / 'web.sqlite'}")
     src = Source(uri="hostile.txt", text=HOSTILE)
     store_extraction(engine, src, extractor(src))
-    return TestClient(create_app(engine))
+    return TestClient(create_app(engine, open_editing=True))
+
+
+def _csrf(client, path: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', client.get(path).text).group(1)
 
 
 def test_home_search_and_record_pages(client):
@@ -41,19 +47,23 @@ def test_source_text_is_escaped_and_scripts_are_blocked(client):
 
 def test_review_from_the_source_page_changes_history(client):
     claim = client.get("/api/sources/1").json()["claims"][0]
-    r = client.post(f"/claims/{claim['id']}/review", data={"action": "accept", "editor": "ana", "back": "/sources/1"},
+    form = {"action": "accept", "back": "/sources/1"}
+    assert client.post(f"/claims/{claim['id']}/review", data=form, follow_redirects=False).status_code == 403  # no CSRF
+    r = client.post(f"/claims/{claim['id']}/review", data={**form, "csrf": _csrf(client, "/sources/1")},
                     follow_redirects=False)
     assert r.status_code == 303
     steps = client.get(f"/api/claims/{claim['id']}/history").json()
-    assert steps[0]["after"]["status"] == "accepted" and steps[0]["editor"] == "ana"
-    assert client.post(f"/api/claims/{claim['id']}/review", json={"action": "reject", "editor": "ana"}).status_code == 400
+    assert steps[0]["after"]["status"] == "accepted" and steps[0]["editor"] == "local"
+    assert client.post(f"/api/claims/{claim['id']}/review", json={"action": "reject"}).status_code == 400
 
 
 def test_add_source_by_upload_and_by_text(client):
-    r = client.post("/add", files={"file": ("report.txt", b"Police in Riga operate drones over protests, according to "
-                                                          b"Amnesty International.", "text/plain")})
+    token = _csrf(client, "/add")
+    r = client.post("/add", data={"csrf": token},
+                    files={"file": ("report.txt", b"Police in Riga operate drones over protests, according to "
+                                                  b"Amnesty International.", "text/plain")})
     assert r.status_code == 200 and "drone" in r.text  # followed the redirect to the new source page
-    bad = client.post("/add", files={"file": ("x.txt", b"\x00\x01binary", "text/plain")})
+    bad = client.post("/add", data={"csrf": token}, files={"file": ("x.txt", b"\x00\x01binary", "text/plain")})
     assert "binary" in bad.text
     assert client.get("/api/stats").json()["sources"] == 2
 

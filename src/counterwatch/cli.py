@@ -255,16 +255,20 @@ def resolve(
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    open_editing: Annotated[bool, typer.Option("--open-editing", help="Every visitor edits (single user, localhost).")] = False,
     database: Annotated[str | None, typer.Option("--database", envvar="COUNTERWATCH_DATABASE_URL")] = None,
 ) -> None:
-    """Serve the web UI and the REST API (OpenAPI docs at /docs)."""
+    """Serve the web UI and the REST API (OpenAPI docs at /docs). Without --open-editing, visitors see the
+    public register and editors log in (`counterwatch user add`)."""
     import uvicorn
 
     from counterwatch.store import connect
     from counterwatch.web.app import create_app
 
     out.print(f"Counterwatch at [bold]http://{host}:{port}/[/bold]  (API docs: /docs)")
-    uvicorn.run(create_app(connect(database)), host=host, port=port, log_level="warning")
+    if open_editing and host not in ("127.0.0.1", "localhost", "::1"):
+        raise typer.BadParameter("--open-editing only on a loopback address", param_hint="--host")
+    uvicorn.run(create_app(connect(database), open_editing=open_editing), host=host, port=port, log_level="warning")
 
 
 @app.command()

@@ -5,13 +5,15 @@ from __future__ import annotations
 from sqlalchemy import Engine, func, or_, select
 from sqlalchemy.orm import Session
 
+from counterwatch.query.visibility import visible
 from counterwatch.store import schema as t
 
 
 def latest_deployments(engine: Engine, limit: int = 20) -> list[dict]:
     with Session(engine) as session:
+        shown = select(t.Claim.record_id).where(t.Claim.record_type == "deployment", visible())
         rows = session.execute(select(t.Deployment, t.Source.title).join(t.Source, t.Source.id == t.Deployment.source_id)
-                               .order_by(t.Deployment.id.desc()).limit(limit)).all()
+                               .where(t.Deployment.id.in_(shown)).order_by(t.Deployment.id.desc()).limit(limit)).all()
         return [{"id": d.id, "name": d.name, "country": d.country, "source_id": d.source_id, "source_title": title}
                 for d, title in rows]
 
@@ -27,7 +29,8 @@ def source_with_claims(engine: Engine, source_id: int) -> dict | None:
         src = session.get(t.Source, source_id)
         if src is None:
             return None
-        claims = session.scalars(select(t.Claim).where(t.Claim.source_id == source_id).order_by(t.Claim.start)).all()
+        claims = session.scalars(select(t.Claim).where(t.Claim.source_id == source_id, visible())
+                                 .order_by(t.Claim.start)).all()
         pieces, pos = [], 0
         for c in claims:
             if c.start < pos or c.field == "mention" and c.end - c.start > 200:
@@ -49,7 +52,7 @@ def entity_roles(engine: Engine, names: list[str]) -> list[dict]:
     with Session(engine) as session:
         rows = session.execute(select(t.Claim.field, t.Deployment.id, t.Deployment.name)
                                .join(t.Deployment, t.Deployment.id == t.Claim.record_id)
-                               .where(t.Claim.record_type == "deployment", t.Claim.field.in_(["operator", "supplier"]),
+                               .where(t.Claim.record_type == "deployment", t.Claim.field.in_(["operator", "supplier"]), visible(),
                                       or_(*(t.Claim.value == n for n in names))).distinct()).all()
         return [{"role": f, "deployment_id": i, "deployment": n} for f, i, n in rows]
 
@@ -62,7 +65,10 @@ def entity_relations(engine: Engine, entity_id: int) -> list[dict]:
                                                             t.Relation.object_id == entity_id))).all()
         out = []
         for r in rels:
-            claim = session.scalar(select(t.Claim).where(t.Claim.record_type == "relation", t.Claim.record_id == r.id))
+            claim = session.scalar(select(t.Claim).where(t.Claim.record_type == "relation", t.Claim.record_id == r.id,
+                                                         visible()))
+            if claim is None:
+                continue
             out.append({"subject_id": r.subject_id, "subject": names.get(r.subject_id), "predicate": r.predicate,
                         "object_id": r.object_id, "object": names.get(r.object_id),
                         "certainty": claim.certainty if claim else None, "quote": claim.quote if claim else None,

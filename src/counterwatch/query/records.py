@@ -7,6 +7,7 @@ from collections import defaultdict
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from counterwatch.query.visibility import visible
 from counterwatch.store import schema as t
 
 SINGLE_VALUED = {"status", "start", "certainty", "country"}  # two sources disagreeing here is a conflict
@@ -19,8 +20,10 @@ def show(engine: Engine, record_type: str, record_id: int) -> dict | None:
         row = session.get(table, record_id)
         if row is None:
             return None
-        claims = session.scalars(select(t.Claim).where(t.Claim.record_type == record_type,
-                                                       t.Claim.record_id == record_id).order_by(t.Claim.id)).all()
+        claims = session.scalars(select(t.Claim).where(t.Claim.record_type == record_type, t.Claim.record_id == record_id,
+                                                       visible()).order_by(t.Claim.id)).all()
+        if not claims:
+            return None  # a record no visible claim supports does not exist for this viewer
         titles = dict(session.execute(select(t.Source.id, t.Source.title)).all())
         fields: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
         for c in claims:

@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass
 
 from sqlalchemy import Engine, text
 
+from counterwatch.query.visibility import visible_sql
+
 DEFAULT_LIMIT = 20
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -90,7 +92,7 @@ def search(engine: Engine, query: str, limit: int = DEFAULT_LIMIT, certainty: st
         if value:
             filters.append(_has_claim(fields, op, param))
             params[param] = value
-    where = "".join(f" AND {f}" for f in filters)
+    where = "".join(f" AND {f}" for f in filters) + visible_sql("c")
     if engine.dialect.name == "sqlite":
         params["q"] = " ".join('"' + w.replace('"', "") + '"' for w in words)
         sql = f"""SELECT c.record_type, c.record_id, {_RECORD_NAME} AS name, c.field, c.certainty, c.quote,

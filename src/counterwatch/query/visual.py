@@ -9,12 +9,13 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from counterwatch.extract.entities import key
+from counterwatch.query.visibility import visible
 from counterwatch.store import schema as t
 
 
 def _deployment_filter(session: Session, technology: str | None, country: str | None, certainty: str | None) -> set[int]:
     """Ids of deployments whose claims match every given filter."""
-    ids = set(session.scalars(select(t.Deployment.id)))
+    ids = set(session.scalars(select(t.Claim.record_id).where(t.Claim.record_type == "deployment", visible())))
     for field, value in (("technology", technology), ("country", country and country.upper()),
                          ("certainty", certainty)):
         if value:
@@ -56,7 +57,7 @@ def network_data(engine: Engine, technology: str | None = None, country: str | N
             if d.id in keep:
                 nodes[f"d{d.id}"] = {"id": f"d{d.id}", "label": d.name, "kind": "deployment", "href": f"/deployments/{d.id}"}
         roles = session.scalars(select(t.Claim).where(t.Claim.record_type == "deployment",
-                                                      t.Claim.field.in_(["operator", "supplier"]))).all()
+                                                      t.Claim.field.in_(["operator", "supplier"]), visible())).all()
         for c in roles:
             e = by_key.get(key(c.value))
             if e is None or f"d{c.record_id}" not in nodes:
@@ -65,7 +66,8 @@ def network_data(engine: Engine, technology: str | None = None, country: str | N
             edges.append({"source": f"e{e.id}", "target": f"d{c.record_id}", "predicate": "operates" if c.field == "operator" else "supplies",
                           "certainty": c.certainty, "quote": c.quote, "source_id": c.source_id})
         for r in session.scalars(select(t.Relation)):
-            claim = session.scalar(select(t.Claim).where(t.Claim.record_type == "relation", t.Claim.record_id == r.id))
+            claim = session.scalar(select(t.Claim).where(t.Claim.record_type == "relation", t.Claim.record_id == r.id,
+                                                         visible()))
             if claim is None or certainty and claim.certainty != certainty:
                 continue
             used |= {r.subject_id, r.object_id}
@@ -82,7 +84,8 @@ def timeline_data(engine: Engine) -> list[dict]:
     """Dated events: deployment starts (claimed) and source publications."""
     with Session(engine) as session:
         events = []
-        for c in session.scalars(select(t.Claim).where(t.Claim.record_type == "deployment", t.Claim.field == "start")):
+        for c in session.scalars(select(t.Claim).where(t.Claim.record_type == "deployment", t.Claim.field == "start",
+                                                       visible())):
             d = session.get(t.Deployment, c.record_id)
             events.append({"date": c.value, "label": f"start: {d.name}", "href": f"/deployments/{d.id}",
                            "certainty": c.certainty, "quote": c.quote})

@@ -10,6 +10,7 @@ from counterwatch.query import listing, records, visual
 from counterwatch.query.search import search as run_search
 from counterwatch.store.review import ReviewError, history, review
 from counterwatch.store.writer import stats
+from counterwatch.web.auth import require
 from counterwatch.web.deps import engine
 
 router = APIRouter(tags=["register"])
@@ -17,7 +18,6 @@ router = APIRouter(tags=["register"])
 
 class ReviewIn(BaseModel):
     action: str
-    editor: str
     reason: str | None = None
     value: str | None = None
 
@@ -67,9 +67,10 @@ def get_source(source_id: int, db: Engine = Depends(engine)) -> dict:
 
 
 @router.post("/claims/{claim_id}/review")
-def post_review(claim_id: int, body: ReviewIn, db: Engine = Depends(engine)) -> dict:
+def post_review(claim_id: int, body: ReviewIn, db: Engine = Depends(engine), user=Depends(require("editor"))) -> dict:
+    """Accept, edit or reject a claim (editor token: `Authorization: Bearer ...`)."""
     try:
-        review(db, claim_id, body.action, body.editor, reason=body.reason, value=body.value)
+        review(db, claim_id, body.action, user[0], reason=body.reason, value=body.value)
     except ReviewError as exc:
         raise HTTPException(400, str(exc)) from None
     return {"claim_id": claim_id, "history": history(db, claim_id)}

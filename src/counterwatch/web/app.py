@@ -2,26 +2,33 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
+from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.middleware.sessions import SessionMiddleware
 
 from counterwatch.store import connect
-from counterwatch.web import api, pages
+from counterwatch.web import api, auth, pages
 
 STATIC = Path(__file__).with_name("static")
 
 
-def create_app(engine: Engine | None = None) -> FastAPI:
+def create_app(engine: Engine | None = None, open_editing: bool = False, secret_key: str | None = None) -> FastAPI:
+    """`open_editing` makes every visitor a local editor (single-user use on 127.0.0.1 only)."""
     app = FastAPI(title="Counterwatch", description="Evidence register of surveillance deployments: every field "
                   "is a claim of a source, with its quote and certainty.", version="0.1.0",
                   docs_url=None, redoc_url=None)
     app.state.engine = engine or connect()
+    app.state.open_editing = open_editing
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router, prefix="/api")
+    app.include_router(auth.router)
     app.include_router(pages.router)
 
     @app.get("/docs", include_in_schema=False)
@@ -42,4 +49,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         response.headers["X-Frame-Options"] = "DENY"
         return response
 
+    app.add_middleware(BaseHTTPMiddleware, dispatch=auth.identify)
+    app.add_middleware(SessionMiddleware, secret_key=secret_key or os.environ.get("COUNTERWATCH_SECRET_KEY")
+                       or secrets.token_urlsafe(32), same_site="strict", https_only=False, max_age=8 * 3600)
     return app

@@ -18,6 +18,7 @@ from counterwatch.query.search import search as run_search
 from counterwatch.store import store_extraction
 from counterwatch.store.review import ReviewError, history, review
 from counterwatch.store.writer import stats
+from counterwatch.web.auth import check_csrf, csrf_token, current_user, require
 from counterwatch.web.deps import engine, extractor
 
 templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
@@ -25,8 +26,10 @@ router = APIRouter(include_in_schema=False)
 FACETS = ("country", "technology", "certainty", "status", "year", "actor")
 
 
-def _page(request: Request, name: str, **context) -> HTMLResponse:
-    return templates.TemplateResponse(request, name, context)
+def _page(request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:
+    user = current_user(request)
+    context.update(user=user, can_edit=bool(user) and user[1] in ("editor", "admin"), csrf=csrf_token(request))
+    return templates.TemplateResponse(request, name, context, status_code=status_code)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -73,11 +76,11 @@ def source_page(request: Request, source_id: int, db: Engine = Depends(engine)):
     return _page(request, "source.html", src=src)
 
 
-@router.post("/claims/{claim_id}/review")
-def review_form(claim_id: int, action: str = Form(...), editor: str = Form("web"), reason: str = Form(""),
-                value: str = Form(""), back: str = Form("/"), db: Engine = Depends(engine)):
+@router.post("/claims/{claim_id}/review", dependencies=[Depends(check_csrf)])
+def review_form(claim_id: int, action: str = Form(...), reason: str = Form(""), value: str = Form(""),
+                back: str = Form("/"), db: Engine = Depends(engine), user=Depends(require("editor"))):
     try:
-        review(db, claim_id, action, editor, reason=reason or None, value=value or None)
+        review(db, claim_id, action, user[0], reason=reason or None, value=value or None)
     except ReviewError as exc:
         raise HTTPException(400, str(exc)) from None
     target = back if back.startswith("/") and not back.startswith("//") else "/"
@@ -119,14 +122,14 @@ def path_page(request: Request, start: str = "", goal: str = "", proposed: str =
     return _page(request, "path.html", start=start, goal=goal, proposed=proposed, found=found, error=error)
 
 
-@router.get("/add", response_class=HTMLResponse)
+@router.get("/add", response_class=HTMLResponse, dependencies=[Depends(require("editor"))])
 def add_form(request: Request):
     return _page(request, "add.html", error=None)
 
 
-@router.post("/add", response_class=HTMLResponse)
+@router.post("/add", response_class=HTMLResponse, dependencies=[Depends(check_csrf)])
 async def add_source(request: Request, url: str = Form(""), text: str = Form(""), title: str = Form(""),
-                     file: UploadFile | None = None, db: Engine = Depends(engine)):
+                     file: UploadFile | None = None, db: Engine = Depends(engine), user=Depends(require("editor"))):
     try:
         if file is not None and file.filename:
             data = await file.read()
@@ -147,5 +150,5 @@ async def add_source(request: Request, url: str = Form(""), text: str = Form("")
             raise InputError("form", "give a URL, paste text or choose a file")
     except InputError as exc:
         return _page(request, "add.html", error=str(exc))
-    result = store_extraction(db, source, extractor()(source))
+    result = store_extraction(db, source, extractor()(source), actor=user[0])
     return RedirectResponse(f"/sources/{result.source_id}", status_code=303)
