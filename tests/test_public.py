@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from counterwatch.ingest import Source
-from counterwatch.store import connect, store_extraction
+from counterwatch.store import store_extraction
 from counterwatch.store.accounts import add_user, new_token
 from counterwatch.web.app import create_app
 
@@ -20,8 +20,7 @@ SECRET = "Xu Wenlong"
 
 
 @pytest.fixture()
-def setup(tmp_path, extractor):
-    engine = connect(f"sqlite:///{tmp_path / 'pub.sqlite'}")
+def setup(engine, extractor):
     src = Source(uri="case.txt", text=TEXT)
     store_extraction(engine, src, extractor(src))
     add_user(engine, "ana", "correct horse battery", "editor")
@@ -78,3 +77,21 @@ def test_login_csrf_and_rate_limit(setup):
     r = other.post("/login", data={"username": "ana", "password": "correct horse battery",
                                    "csrf": _csrf(other, "/login")}, follow_redirects=False)
     assert r.status_code in (303, 429)
+
+
+def test_editor_decides_protection_and_admin_reads_audit(setup):
+    engine, client = setup
+    token = new_token(engine, "ana")
+    _accept_all(client, token)
+    ids = [i for i in range(1, 10) if client.get(f"/api/entities/{i}", headers={"Authorization": f"Bearer {token}"})
+           .json().get("name") == SECRET]
+    assert ids
+    assert client.post(f"/api/entities/{ids[0]}/protected", params={"protected": False}).status_code == 401
+    r = client.post(f"/api/entities/{ids[0]}/protected", params={"protected": False},
+                    headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 200
+    assert SECRET in client.get("/api/sources/1").text  # the editor decided the name may be shown
+    assert client.get("/api/audit", headers={"Authorization": f"Bearer {token}"}).status_code == 403  # editor, not admin
+    add_user(engine, "root", "another long password", "admin")
+    log = client.get("/api/audit", headers={"Authorization": f"Bearer {new_token(engine, 'root')}"}).json()
+    assert any(e["action"] == "entity.protect" and e["actor"] == "ana" for e in log)

@@ -172,3 +172,23 @@ def test_interactive_review_queue_records_history(engine, extractor, tmp_path):
     with Session(engine) as s:
         rejected = s.scalar(select(t.Claim.id).where(t.Claim.status == "rejected"))
     assert history(engine, rejected)[0]["reason"] == "not in the source"
+
+
+def test_upgrade_of_a_filled_database_from_the_first_migration(tmp_path, extractor):
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from counterwatch.store import connect
+    from counterwatch.store.db import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    old = create_engine(url)
+    with old.begin() as conn:
+        conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+        cfg = alembic_config()
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+        conn.exec_driver_sql("INSERT INTO entity (id, name, type, key) VALUES (1, 'Human Rights Watch', 'organization', 'human rights watch')")
+        conn.exec_driver_sql("INSERT INTO alias (entity_id, name, key) VALUES (1, 'HRW', 'hrw')")
+    engine = connect(url)  # upgrades to the newest revision with the rows in place
+    assert stats(engine)["entities"] == 1

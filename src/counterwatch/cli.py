@@ -419,7 +419,7 @@ def user_token(username: Annotated[str, typer.Argument()], database: DatabaseOpt
 
 
 def _account(action, username: str, database: str | None):
-    """Run an account action; its errors become a one-line message and exit code 2."""
+    """Run an account action (engine, name); its errors become a one-line message and exit code 2."""
     from counterwatch.store import connect
     from counterwatch.store.accounts import AccountError
 
@@ -428,6 +428,23 @@ def _account(action, username: str, database: str | None):
     except AccountError as exc:
         err.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2) from None
+
+
+@app.command()
+def protect(
+    entity_id: Annotated[int, typer.Argument(help="Id of a person entity.")],
+    decision: Annotated[str, typer.Argument(help="yes (protect), no (may be named) or auto (follow the suggestion)")],
+    editor: Annotated[str, typer.Option(help="Who decides.")] = "cli",
+    database: DatabaseOpt = None,
+) -> None:
+    """Decide whether a person is protected in public pages, API responses and exports."""
+    from counterwatch.store.accounts import set_protected
+
+    if decision not in ("yes", "no", "auto"):
+        raise typer.BadParameter("yes, no or auto", param_hint="DECISION")
+    value = {"yes": True, "no": False, "auto": None}[decision]
+    _account(lambda engine, who: set_protected(engine, entity_id, value, who), editor, database)
+    out.print(f"person {entity_id}: protected = {decision}")
 
 
 @app.command()

@@ -80,3 +80,14 @@ def allows(role: str | None, needed: str) -> bool:
 
 
 _DUMMY = _hasher.hash("not a password of anyone")
+
+
+def set_protected(engine: Engine, entity_id: int, protected: bool | None, actor: str) -> None:
+    """An editor's decision on a person: protected (True), may be named (False), or back to the suggestion (None)."""
+    with Session(engine) as session, session.begin():
+        entity = session.get(t.Entity, entity_id)
+        if entity is None or entity.type != "person":
+            raise AccountError(f"no person with id {entity_id}")
+        audit.record(session, actor, "entity.protect", f"entity:{entity_id}",
+                     before={"decision": entity.protected_decision}, after={"decision": protected})
+        entity.protected_decision = protected

@@ -115,3 +115,24 @@ def get_path(start: str, goal: str, k: int = 3, max_hops: int = 6, include_propo
         raise HTTPException(404, str(exc)) from None
     return {"from": g.nodes[a]["label"], "to": g.nodes[b]["label"],
             "paths": paths(g, a, b, k=min(k, 20), max_hops=min(max_hops, 12))}
+
+
+@router.get("/audit")
+def get_audit(limit: int = 200, db: Engine = Depends(engine), user=Depends(require("admin"))) -> list[dict]:
+    """The append-only audit log, newest first (admins only)."""
+    from counterwatch.store.audit import entries
+
+    return entries(db, min(limit, 5000))
+
+
+@router.post("/entities/{entity_id}/protected")
+def post_protected(entity_id: int, protected: bool | None = None, db: Engine = Depends(engine),
+                   user=Depends(require("editor"))) -> dict:
+    """Protect a person (true), allow naming (false) or follow the suggestion (omit)."""
+    from counterwatch.store.accounts import AccountError, set_protected
+
+    try:
+        set_protected(db, entity_id, protected, user[0])
+    except AccountError as exc:
+        raise HTTPException(404, str(exc)) from None
+    return {"entity_id": entity_id, "protected": protected}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections import defaultdict, deque
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -26,6 +27,7 @@ def create_app(engine: Engine | None = None, open_editing: bool = False, secret_
                   docs_url=None, redoc_url=None)
     app.state.engine = engine or connect()
     app.state.open_editing = open_editing
+    app.state.login_failures = defaultdict(deque)  # (client, user name) -> times of failed logins
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router, prefix="/api")
     app.include_router(auth.router)

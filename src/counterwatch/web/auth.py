@@ -15,7 +15,6 @@ import html
 import json
 import secrets
 import time
-from collections import defaultdict, deque
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -30,7 +29,6 @@ from counterwatch.web.deps import engine
 PROTECTED = "[protected person]"
 LOGIN_FAILURES = 5  # allowed per window before the client must wait
 LOGIN_WINDOW_S = 600
-_failures: dict[tuple[str, str], deque] = defaultdict(deque)
 router = APIRouter(include_in_schema=False)
 
 
@@ -119,7 +117,7 @@ def login_form(request: Request):
 def login(request: Request, username: str = Form(...), password: str = Form(...), db=Depends(engine)):
     from counterwatch.web.pages import _page
     client = request.client.host if request.client else "?"
-    tries = _failures[(client, username)]
+    tries = request.app.state.login_failures[(client, username)]
     now = time.monotonic()
     while tries and now - tries[0] > LOGIN_WINDOW_S:
         tries.popleft()

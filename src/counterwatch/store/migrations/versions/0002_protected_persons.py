@@ -14,9 +14,9 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('entity', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('protected_suggested', sa.Boolean(), server_default=sa.false(), nullable=False))
-        batch_op.add_column(sa.Column('protected_decision', sa.Boolean(), nullable=True))
+    # plain ADD COLUMN: SQLite supports it, and a batch copy of `entity` would trip its foreign keys
+    op.add_column('entity', sa.Column('protected_suggested', sa.Boolean(), server_default=sa.false(), nullable=False))
+    op.add_column('entity', sa.Column('protected_decision', sa.Boolean(), nullable=True))
 
 
 
