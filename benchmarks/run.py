@@ -74,6 +74,22 @@ def bench_db(url: str, docs: list[tuple[str, str]], extractor: Extractor) -> dic
     return out
 
 
+def bench_pg(url: str, docs: list[tuple[str, str]], extractor: Extractor) -> dict:
+    """On a private schema of the server, dropped afterwards, so runs never see each other's data."""
+    from sqlalchemy import create_engine, text
+
+    schema = f"bench_{os.getpid()}"
+    admin = create_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    try:
+        sep = "&" if "?" in url else "?"
+        return bench_db(f"{url}{sep}options=-csearch_path%3D{schema}", docs, extractor)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--docs", type=int, default=1000)
@@ -95,7 +111,7 @@ def main() -> None:
         result["sqlite"] = bench_db(f"sqlite:///{db}", docs, extractor)
         result["sqlite"]["db_mb_per_1k_docs"] = round(db.stat().st_size / 2**20 / args.docs * 1000, 1)
     if args.pg:
-        result["postgresql"] = bench_db(args.pg, docs, extractor)
+        result["postgresql"] = bench_pg(args.pg, docs, extractor)
     result["ingest_vs_spacy"] = round(result["sqlite"]["ingest_words_per_s"] / spacy_wps, 2)
     result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     text = json.dumps(result, indent=2)
