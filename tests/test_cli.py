@@ -34,3 +34,14 @@ def test_summary_names_deployments(tmp_path: Path):
     result = CliRunner().invoke(app, ["extract", str(ROOT / "samples" / "pegasus-mexico.txt")])
     assert result.exit_code == 0
     assert "spyware" in result.output and "NSO Group" in result.output
+
+
+def test_ingest_on_two_cores_stores_the_same_register(tmp_path: Path):
+    runner = CliRunner()
+    figures = []
+    for workers in ("1", "2"):
+        url = f"sqlite:///{tmp_path / f'w{workers}.sqlite'}"
+        r = runner.invoke(app, ["ingest", str(ROOT / "samples"), "--workers", workers, "--database", url])
+        assert r.exit_code == 0, r.output
+        figures.append(runner.invoke(app, ["stats", "--json", "--database", url]).output)
+    assert figures[0] == figures[1] and '"sources": 3' in figures[0]

@@ -67,29 +67,29 @@ def extract(
 @app.command()
 def ingest(
     inputs: Annotated[list[str], typer.Argument(help="Files, folders or http(s) URLs.")],
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Extraction processes (one model each).")] = 1,
     database: Annotated[str | None, typer.Option("--database", envvar="COUNTERWATCH_DATABASE_URL",
                                                  help="SQLAlchemy URL (default: SQLite file in the data folder).")] = None,
 ) -> None:
     """Extract and store sources with their claims; identical content is skipped."""
-    from counterwatch.extract import Extractor
+    from counterwatch.extract.parallel import extract_many
     from counterwatch.store import connect, store_extraction
 
     engine = connect(database)
-    extractor = Extractor()
     tally: dict[str, int] = {}
     progress = Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         TextColumn("{task.description}"), console=err, transient=True)
     with progress:
         task = progress.add_task("", total=None)
-        for item in iter_sources(inputs):
+        for item, result in extract_many(iter_sources(inputs), workers):
             if isinstance(item, InputError):
                 tally["failed"] = tally.get("failed", 0) + 1
                 err.print(f"[red]error[/red] {item}", highlight=False, soft_wrap=True)
                 continue
             progress.update(task, description=item.stem)
-            result = store_extraction(engine, item, extractor(item))
-            tally[result.status] = tally.get(result.status, 0) + 1
-            tally["claims"] = tally.get("claims", 0) + result.claims
+            stored = store_extraction(engine, item, result)
+            tally[stored.status] = tally.get(stored.status, 0) + 1
+            tally["claims"] = tally.get("claims", 0) + stored.claims
             progress.advance(task)
     from counterwatch.store.resolution import auto_merge
 

@@ -1,0 +1,37 @@
+"""Extraction on several cores: worker processes each load the model once and return extractions
+in input order, so the caller can store them one transaction at a time."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+from collections.abc import Iterable, Iterator
+
+from counterwatch.extract.model import Extraction
+from counterwatch.extract.pipeline import Extractor
+from counterwatch.ingest.errors import InputError
+from counterwatch.ingest.source import Source
+
+CHUNKSIZE = 4
+_worker: Extractor | None = None
+
+
+def _init() -> None:
+    global _worker
+    _worker = Extractor()
+
+
+def _extract(item: Source | InputError) -> tuple[Source | InputError, Extraction | None]:
+    if isinstance(item, InputError):
+        return item, None
+    return item, _worker(item)
+
+
+def extract_many(items: Iterable[Source | InputError], workers: int) -> Iterator[tuple[Source | InputError, Extraction | None]]:
+    """(source or error, extraction or None) for each item, in order; workers=1 stays in-process."""
+    if workers <= 1:
+        extractor = Extractor()
+        for item in items:
+            yield (item, None) if isinstance(item, InputError) else (item, extractor(item))
+        return
+    with mp.get_context("fork").Pool(workers, initializer=_init) as pool:
+        yield from pool.imap(_extract, items, chunksize=CHUNKSIZE)
