@@ -46,13 +46,18 @@ def key(name: str) -> str:
     return re.sub(r"^the ", "", s)
 
 
+def _org_apposition(token, nouns: set[str]) -> bool:
+    """'X, a company ...': an apposition whose head noun names a kind of organization."""
+    return any(c.dep_ == "appos" and c.lemma_.lower() in nouns for c in token.children)
+
+
 def _appositive_orgs(doc: Doc, offset: int, cfg: dict):
     """Names the model missed that the text defines: 'Veritex, the company that supplied ...'."""
     nouns = set(cfg["org_nouns"])
     for tok in doc:
         if tok.pos_ != "PROPN" or tok.ent_type_ or not tok.text[:1].isupper():
             continue
-        if any(c.dep_ == "appos" and c.lemma_.lower() in nouns for c in tok.children):
+        if _org_apposition(tok, nouns):
             first = min([tok, *(c for c in tok.lefts if c.dep_ == "compound" and c.pos_ == "PROPN")], key=lambda t: t.i)
             span = doc[first.i:tok.i + 1]
             cleaned = _clean(span.text, offset + span.start_char)
@@ -63,11 +68,7 @@ def _appositive_orgs(doc: Doc, offset: int, cfg: dict):
 def _described_as_org(ent, cfg: dict) -> bool:
     """'Ping An, a large insurance company': an apposition says the 'person' is an organization."""
     nouns = set(cfg["org_nouns"])
-    for child in ent.root.children:
-        if child.dep_ == "appos" and child.lemma_.lower() in nouns:
-            return True
-    head = ent.root.head
-    return ent.root.dep_ == "compound" and head.lemma_.lower() in nouns
+    return _org_apposition(ent.root, nouns) or ent.root.dep_ == "compound" and ent.root.head.lemma_.lower() in nouns
 
 
 def _clean(text: str, start: int) -> tuple[str, int] | None:
@@ -119,7 +120,7 @@ def raw_mentions(blocks: list[Block]) -> list[Mention]:
 
     A name found only in a headline sentence is dropped unless it is also named elsewhere.
     """
-    found = [(m, headline) for m, headline in _mentions(blocks)]
+    found = list(_mentions(blocks))
     body_keys = {key(m.text) for m, headline in found if not headline}
     return [m for m, headline in found if not headline or key(m.text) in body_keys or m.text in _gazetteer()]
 

