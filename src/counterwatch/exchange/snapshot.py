@@ -10,6 +10,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from counterwatch.store import schema as t
+from counterwatch.store.accounts import protected_names
 
 PUBLIC_STATUSES = ("accepted",)
 PROTECTED = "[protected person]"
@@ -58,9 +59,7 @@ def _names_pattern(names: list[str]) -> re.Pattern | None:
 
 def protected_pattern(engine: Engine) -> re.Pattern | None:
     """A pattern matching every name and alias of a protected person (None if there is none)."""
-    with Session(engine) as session:
-        people = session.scalars(select(t.Entity).where(t.Entity.type == "person")).unique().all()
-        return _names_pattern([n for e in people if e.protected for n in [e.name, *(a.name for a in e.aliases)]])
+    return _names_pattern(protected_names(engine))
 
 
 def _protect(snap: Snapshot) -> None:

@@ -82,6 +82,13 @@ def allows(role: str | None, needed: str) -> bool:
 _DUMMY = _hasher.hash("not a password of anyone")
 
 
+def protected_names(engine: Engine) -> list[str]:
+    """Names and aliases of every person who is protected now (decision, else suggestion)."""
+    with Session(engine) as session:
+        people = session.scalars(select(t.Entity).where(t.Entity.type == "person")).unique().all()
+        return sorted({n for e in people if e.protected for n in [e.name, *(a.name for a in e.aliases)]})
+
+
 def set_protected(engine: Engine, entity_id: int, protected: bool | None, actor: str) -> None:
     """An editor's decision on a person: protected (True), may be named (False), or back to the suggestion (None)."""
     with Session(engine) as session, session.begin():

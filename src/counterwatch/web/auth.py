@@ -18,12 +18,9 @@ import time
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from counterwatch.query.visibility import PUBLIC
-from counterwatch.store import schema as t
-from counterwatch.store.accounts import allows, authenticate, user_for_token
+from counterwatch.store.accounts import allows, authenticate, protected_names, user_for_token
 from counterwatch.web.deps import engine
 
 PROTECTED = "[protected person]"
@@ -63,10 +60,8 @@ async def check_csrf(request: Request) -> None:
         raise HTTPException(403, "missing or wrong CSRF token: reload the page and try again")
 
 
-def protected_names(request: Request) -> list[str]:
-    with Session(request.app.state.engine) as session:
-        people = session.scalars(select(t.Entity).where(t.Entity.type == "person")).unique().all()
-        names = {n for e in people if e.protected for n in [e.name, *(a.name for a in e.aliases)]}
+def _redacted_names(request: Request) -> list[str]:
+    names = set(protected_names(request.app.state.engine))
     # each part of a name too: highlighting and line breaks can split a full name
     names |= {part for n in names for part in n.split() if len(part) >= 3 and part[0].isupper()}
     return sorted(names, key=len, reverse=True)
@@ -98,9 +93,10 @@ async def identify(request: Request, call_next):
     finally:
         PUBLIC.reset(token)
     kind = response.headers.get("content-type", "")
-    if user is None and (kind.startswith("text/html") or kind.startswith("application/json")):
+    dynamic = not request.url.path.startswith("/static/")  # our own files name nobody
+    if user is None and dynamic and (kind.startswith("text/html") or kind.startswith("application/json")):
         body = b"".join([chunk async for chunk in response.body_iterator]).decode("utf-8")
-        names = protected_names(request)
+        names = _redacted_names(request)
         headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
         return Response(redact(body, names) if names else body, status_code=response.status_code,
                         headers=headers, media_type=kind)
