@@ -16,6 +16,8 @@ from counterwatch.ingest import InputError, iter_sources
 app = typer.Typer(help="Counterwatch: an evidence register of surveillance deployments.", no_args_is_help=True)
 out = Console()
 err = Console(stderr=True)
+DatabaseOpt = Annotated[str | None, typer.Option("--database", envvar="COUNTERWATCH_DATABASE_URL",
+                                                 help="SQLAlchemy URL (default: SQLite file in the data folder).")]
 
 
 @app.callback()
@@ -68,8 +70,7 @@ def extract(
 def ingest(
     inputs: Annotated[list[str], typer.Argument(help="Files, folders or http(s) URLs.")],
     workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Extraction processes (one model each).")] = 1,
-    database: Annotated[str | None, typer.Option("--database", envvar="COUNTERWATCH_DATABASE_URL",
-                                                 help="SQLAlchemy URL (default: SQLite file in the data folder).")] = None,
+    database: DatabaseOpt = None,
 ) -> None:
     """Extract and store sources with their claims; identical content is skipped."""
     from counterwatch.extract.parallel import extract_many
@@ -102,7 +103,7 @@ def ingest(
 @app.command()
 def stats(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    database: Annotated[str | None, typer.Option("--database", envvar="COUNTERWATCH_DATABASE_URL")] = None,
+    database: DatabaseOpt = None,
 ) -> None:
     """Counts of sources, entities, deployments, relations and claims by review status."""
     from counterwatch.store import connect
@@ -127,7 +128,7 @@ def search(
     year: Annotated[int | None, typer.Option(help="Start year of deployments.")] = None,
     actor: Annotated[str | None, typer.Option(help="Operator or supplier name (part of it).")] = None,
     limit: Annotated[int, typer.Option(min=1, max=500)] = 20,
-    database: Annotated[str | None, typer.Option("--database", envvar="COUNTERWATCH_DATABASE_URL")] = None,
+    database: DatabaseOpt = None,
 ) -> None:
     """Ranked full-text search over the register, with highlighted quotes and their sources."""
     from counterwatch.query.search import search as run_search
@@ -148,7 +149,7 @@ def show(
     record_type: Annotated[str, typer.Argument(help="deployment or entity")],
     record_id: Annotated[int, typer.Argument()],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    database: Annotated[str | None, typer.Option("--database", envvar="COUNTERWATCH_DATABASE_URL")] = None,
+    database: DatabaseOpt = None,
 ) -> None:
     """A record as its sources state it: each field with its quotes; conflicts flagged."""
     from counterwatch.query.records import show as show_record
@@ -176,7 +177,7 @@ def review_claim(
     action: Annotated[str | None, typer.Argument(help="accept, reject or edit")] = None,
     reason: Annotated[str | None, typer.Option(help="Why (required to reject).")] = None,
     value: Annotated[str | None, typer.Option(help="New value (edit).")] = None,
-    database: Annotated[str | None, typer.Option("--database", envvar="COUNTERWATCH_DATABASE_URL")] = None,
+    database: DatabaseOpt = None,
 ) -> None:
     """Accept, edit or reject claims; every action is kept in the claim's history.
 
@@ -230,7 +231,7 @@ def resolve(
     judgement: Annotated[str, typer.Option(help="positive, negative or unsure")] = "positive",
     editor: Annotated[str, typer.Option(help="Who judges.")] = "cli",
     as_json: Annotated[bool, typer.Option("--json")] = False,
-    database: Annotated[str | None, typer.Option("--database", envvar="COUNTERWATCH_DATABASE_URL")] = None,
+    database: DatabaseOpt = None,
 ) -> None:
     """List candidate duplicate entities with scores and reasons, or judge a pair."""
     from dataclasses import asdict
@@ -256,7 +257,7 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     open_editing: Annotated[bool, typer.Option("--open-editing", help="Every visitor edits (single user, localhost).")] = False,
-    database: Annotated[str | None, typer.Option("--database", envvar="COUNTERWATCH_DATABASE_URL")] = None,
+    database: DatabaseOpt = None,
 ) -> None:
     """Serve the web UI and the REST API (OpenAPI docs at /docs). Without --open-editing, visitors see the
     public register and editors log in (`counterwatch user add`)."""
@@ -280,23 +281,21 @@ def path(
     k: Annotated[int, typer.Option("--k", min=1, max=20, help="How many paths.")] = 3,
     include_proposed: Annotated[bool, typer.Option("--include-proposed", help="Use unreviewed claims too.")] = False,
     include_denied: Annotated[bool, typer.Option("--include-denied", help="Use denied claims too.")] = False,
-    database: Annotated[str | None, typer.Option("--database", envvar="COUNTERWATCH_DATABASE_URL")] = None,
+    database: DatabaseOpt = None,
 ) -> None:
     """How close is START to GOAL: the best paths, every hop a cited claim."""
-    from counterwatch.query import graph
-    from counterwatch.query.paths import AmbiguousName, UnknownName, paths, resolve
+    from counterwatch.query.paths import AmbiguousName, UnknownName, between
     from counterwatch.store import connect
 
-    g = graph.build(connect(database), include_proposed=include_proposed, include_denied=include_denied)
     try:
-        a, b = resolve(g, start), resolve(g, goal)
+        answer = between(connect(database), start, goal, k=k, max_hops=max_hops,
+                         include_proposed=include_proposed, include_denied=include_denied)
     except (AmbiguousName, UnknownName) as exc:
         err.print(f"[red]error[/red] {exc}", highlight=False)
         raise typer.Exit(2) from None
-    found = paths(g, a, b, k=k, max_hops=max_hops)
+    found = answer["paths"]
     if as_json:
-        print(json.dumps({"from": g.nodes[a]["label"], "to": g.nodes[b]["label"], "paths": found},
-                         ensure_ascii=False, indent=2))
+        print(json.dumps(answer, ensure_ascii=False, indent=2))
         return
     if not found:
         out.print(f"No path within {max_hops} hops" + ("" if include_proposed else " (accepted claims only; try --include-proposed)"))
@@ -315,7 +314,7 @@ def exposure(
     fmt: Annotated[str, typer.Option("--format", help="md, html or pdf")] = "md",
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
     include_proposed: Annotated[bool, typer.Option("--include-proposed")] = False,
-    database: Annotated[str | None, typer.Option("--database", envvar="COUNTERWATCH_DATABASE_URL")] = None,
+    database: DatabaseOpt = None,
 ) -> None:
     """Every deployment within N hops of ACTOR, with the evidence chain, for a committee."""
     from counterwatch.query import exposure as report
@@ -347,7 +346,7 @@ def exposure(
 @app.command("backup")
 def backup_cmd(
     dest: Annotated[Path, typer.Argument(help="Backup file to write.")],
-    database: Annotated[str | None, typer.Option("--database", envvar="COUNTERWATCH_DATABASE_URL")] = None,
+    database: DatabaseOpt = None,
 ) -> None:
     """Back up the register (SQLite online backup, or pg_dump)."""
     from counterwatch.store import database_url
@@ -360,7 +359,7 @@ def backup_cmd(
 @app.command("restore")
 def restore_cmd(
     source: Annotated[Path, typer.Argument(help="Backup file written by `counterwatch backup`.")],
-    database: Annotated[str | None, typer.Option("--database", envvar="COUNTERWATCH_DATABASE_URL")] = None,
+    database: DatabaseOpt = None,
 ) -> None:
     """Restore the register from a backup (replaces its content)."""
     from counterwatch.store import database_url
@@ -375,7 +374,6 @@ def restore_cmd(
 
 user_app = typer.Typer(help="Accounts (admin, editor, viewer) and API tokens.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
-DatabaseOpt = Annotated[str | None, typer.Option("--database", envvar="COUNTERWATCH_DATABASE_URL")]
 
 
 @user_app.command("add")
@@ -473,7 +471,7 @@ def export_register(
     fmt: Annotated[str, typer.Option("--format", "-f", help="ftm, csv, geojson, graphml, gexf or dump")] = "dump",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File (default: standard output).")] = None,
     public: Annotated[bool, typer.Option("--public", help="Accepted claims only.")] = False,
-    database: Annotated[str | None, typer.Option("--database", envvar="COUNTERWATCH_DATABASE_URL")] = None,
+    database: DatabaseOpt = None,
 ) -> None:
     """Export the register: FollowTheMoney JSON lines, Atlas-style CSV, GeoJSON, GraphML/GEXF, full dump."""
     from counterwatch.exchange import dump, ftm, graphs, snapshot, tabular
@@ -504,7 +502,7 @@ def export_register(
 @app.command("import")
 def import_register(
     path: Annotated[Path, typer.Argument(help="A dump (.json), FollowTheMoney entities (.jsonl/.ftm) or Atlas-like CSV.")],
-    database: Annotated[str | None, typer.Option("--database", envvar="COUNTERWATCH_DATABASE_URL")] = None,
+    database: DatabaseOpt = None,
 ) -> None:
     """Import a register dump, FtM JSON lines or the CSV shape; imported files are kept as sources."""
     from counterwatch.exchange.dump import import_dump

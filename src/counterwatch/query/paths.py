@@ -70,6 +70,17 @@ def _best_claim(g: nx.MultiDiGraph, u: str, v: str) -> tuple[EdgeClaim, bool]:
                                      cr[0].certainty != "reported"))
 
 
+def between(engine, start: str, goal: str, k: int = DEFAULT_K, max_hops: int = DEFAULT_MAX_HOPS,
+            include_proposed: bool = False, include_denied: bool = False) -> dict:
+    """The question as users ask it, by names: {"from", "to", "paths"}; AmbiguousName or UnknownName
+    when a name does not point at one node."""
+    from counterwatch.query import graph
+
+    g = graph.build(engine, include_proposed=include_proposed, include_denied=include_denied)
+    a, b = resolve(g, start), resolve(g, goal)
+    return {"from": g.nodes[a]["label"], "to": g.nodes[b]["label"], "paths": paths(g, a, b, k=k, max_hops=max_hops)}
+
+
 def undirected(g: nx.MultiDiGraph) -> nx.Graph:
     """One edge per linked pair, weighted by its most credible claim; build once per graph."""
     simple = nx.Graph()

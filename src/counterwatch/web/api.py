@@ -103,18 +103,15 @@ def get_timeline(db: Engine = Depends(engine)) -> list[dict]:
 def get_path(start: str, goal: str, k: int = 3, max_hops: int = 6, include_proposed: bool = False,
              include_denied: bool = False, db: Engine = Depends(engine)) -> dict:
     """How close is START to GOAL: the k best paths, every hop a cited claim. 409 lists ambiguous names."""
-    from counterwatch.query import graph
-    from counterwatch.query.paths import AmbiguousName, UnknownName, paths, resolve
+    from counterwatch.query.paths import AmbiguousName, UnknownName, between
 
-    g = graph.build(db, include_proposed=include_proposed, include_denied=include_denied)
     try:
-        a, b = resolve(g, start), resolve(g, goal)
+        return between(db, start, goal, k=min(k, 20), max_hops=min(max_hops, 12),
+                       include_proposed=include_proposed, include_denied=include_denied)
     except AmbiguousName as exc:
         raise HTTPException(409, {"error": str(exc), "candidates": exc.candidates}) from None
     except UnknownName as exc:
         raise HTTPException(404, str(exc)) from None
-    return {"from": g.nodes[a]["label"], "to": g.nodes[b]["label"],
-            "paths": paths(g, a, b, k=min(k, 20), max_hops=min(max_hops, 12))}
 
 
 @router.get("/audit")

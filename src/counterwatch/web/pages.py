@@ -109,14 +109,12 @@ def timeline_page(request: Request):
 
 @router.get("/path", response_class=HTMLResponse)
 def path_page(request: Request, start: str = "", goal: str = "", proposed: str = "", db: Engine = Depends(engine)):
-    from counterwatch.query import graph
-    from counterwatch.query.paths import AmbiguousName, UnknownName, paths, resolve
+    from counterwatch.query.paths import AmbiguousName, UnknownName, between
 
     found, error = [], None
     if start and goal:
-        g = graph.build(db, include_proposed=bool(proposed))
         try:
-            found = paths(g, resolve(g, start), resolve(g, goal))
+            found = between(db, start, goal, include_proposed=bool(proposed))["paths"]
         except (AmbiguousName, UnknownName) as exc:
             error = str(exc)
     return _page(request, "path.html", start=start, goal=goal, proposed=proposed, found=found, error=error)
