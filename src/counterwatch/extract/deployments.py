@@ -46,18 +46,20 @@ def candidates(sents: list[tuple[Span, int]], text: str, index: dict[tuple[int, 
     When a sentence names the technology but not who runs it, the actors of the neighbouring
     sentence of the same paragraph are taken ("Uganda deployed cameras. The government said ...").
     """
-    roles = [_roles(sent, offset, text, index, entities) for sent, offset in sents]
+    mentions = sorted(index.items())
+    roles = [_roles(sent, offset, text, mentions, entities) for sent, offset in sents]
+    found = [technologies.find(text[off + s.start_char:off + s.end_char], off + s.start_char) for s, off in sents]
     out = []
     for i, (sent, offset) in enumerate(sents):
         start, end = offset + sent.start_char, offset + sent.end_char
         quote = text[start:end]
-        techs = technologies.find(quote, start)
+        techs = found[i]
         if not techs:
             continue
         level, cue = certainty.classify(quote)
         ops, sups, plcs, _ = roles[i]
         for j in (i - 1, i + 1):  # "The cameras were supplied by X." names no technology itself
-            if 0 <= j < len(sents) and sents[j][1] == offset and not technologies.find(sents[j][0].text):
+            if 0 <= j < len(sents) and sents[j][1] == offset and not found[j]:
                 sups = _uniq([*sups, *roles[j][1]])
         if not ops:  # stated operators of either neighbour, else the guess of the next sentence
             for j, need_stated in ((i - 1, True), (i + 1, True), (i + 1, False)):
@@ -79,12 +81,12 @@ def candidates(sents: list[tuple[Span, int]], text: str, index: dict[tuple[int, 
     return out
 
 
-def _roles(sent: Span, offset: int, text: str, index: dict[tuple[int, int], str],
+def _roles(sent: Span, offset: int, text: str, mentions: list[tuple[tuple[int, int], str]],
            entities: dict[str, Entity]) -> tuple[list[str], list[str], list[str], bool]:
     """(operators, suppliers, places, whether the operators are stated rather than guessed)."""
     s0, s1 = offset + sent.start_char, offset + sent.end_char
     ops, sups, plcs, fallback, vendors = [], [], [], [], []
-    for (ms, me), name in sorted(index.items()):
+    for (ms, me), name in mentions:
         if not (s0 <= ms and me <= s1):
             continue
         e = entities[name]
