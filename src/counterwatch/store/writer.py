@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, func, insert, select, text
+from sqlalchemy.orm import Session, selectinload
 
 from counterwatch.extract.entities import key
 from counterwatch.extract.model import Evidence, Extraction
@@ -18,6 +18,10 @@ from counterwatch.ingest.source import Source as ReadSource
 from counterwatch.store import audit
 from counterwatch.store import schema as t
 from counterwatch.store.resolution import canonical
+
+
+STORE_LOCK = 0x436F756E  # PostgreSQL advisory lock held by each store transaction: entity resolution
+# reads then writes, so two writers storing the same new actor at once would create it twice
 
 
 @dataclass
@@ -29,6 +33,8 @@ class IngestResult:
 
 def store_extraction(engine: Engine, source: ReadSource, x: Extraction, actor: str = "ingest") -> IngestResult:
     with Session(engine) as session, session.begin():
+        if engine.dialect.name == "postgresql":  # concurrent writers (team, cluster) resolve one at a time
+            session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": STORE_LOCK})
         known = session.scalar(select(t.Source).where(t.Source.sha256 == source.sha256))
         if known is not None:
             return IngestResult("unchanged", known.id)
@@ -39,14 +45,14 @@ def store_extraction(engine: Engine, source: ReadSource, x: Extraction, actor: s
         session.add(row)
         session.flush()
         writer = _ClaimWriter(session, row.id)
-        ids = {e.name: _resolve_entity(session, e) for e in x.entities}
+        ids = _resolve_entities(session, x.entities)
         for e in x.entities:
             m = e.mentions[0]
             writer.add("entity", ids[e.name], "mention", e.name, "reported", Evidence(m.start, m.end, source.text[m.start:m.end]))
-        for d in x.deployments:
-            dep = t.Deployment(name=d.name, country=d.country, source_id=row.id)
-            session.add(dep)
-            session.flush()
+        deps = [t.Deployment(name=d.name, country=d.country, source_id=row.id) for d in x.deployments]
+        session.add_all(deps)
+        session.flush()
+        for d, dep in zip(x.deployments, deps):
             main = d.evidence[0]
             fields = [("technology", v) for v in d.technologies] + [("operator", v) for v in d.operators] + \
                      [("supplier", v) for v in d.suppliers] + [("place", v) for v in d.places] + \
@@ -67,44 +73,75 @@ def store_extraction(engine: Engine, source: ReadSource, x: Extraction, actor: s
                 session.add(rel)
                 session.flush()
             writer.add("relation", rel.id, r.predicate, f"{r.subject} -> {r.object}", r.certainty, r.evidence)
+        writer.flush()
         audit.record(session, actor, "source.store", f"source:{row.id}",
                      after={"uri": source.uri, "sha256": source.sha256, "version": version, "claims": writer.count})
         return IngestResult("new_version" if version > 1 else "stored", row.id, writer.count)
 
 
 class _ClaimWriter:
+    """Collects a document's claims and inserts them in one executemany (one ORM object each was slow)."""
+
     def __init__(self, session: Session, source_id: int) -> None:
-        self.session, self.source_id, self.count = session, source_id, 0
+        self.session, self.source_id, self.rows = session, source_id, []
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
 
     def add(self, record_type: str, record_id: int, field: str, value: str, certainty: str, ev: Evidence) -> None:
-        self.session.add(t.Claim(source_id=self.source_id, record_type=record_type, record_id=record_id, field=field,
-                                 value=str(value)[:500], certainty=certainty, quote=ev.quote, start=ev.start,
-                                 end=ev.end, cue=ev.cue))
-        self.count += 1
+        self.rows.append(dict(source_id=self.source_id, record_type=record_type, record_id=record_id, field=field,
+                              value=str(value)[:500], certainty=certainty, quote=ev.quote, start=ev.start,
+                              end=ev.end, cue=ev.cue))
+
+    def flush(self) -> None:
+        if self.rows:
+            self.session.execute(insert(t.Claim), self.rows)
 
 
-def _resolve_entity(session: Session, e) -> int:
-    """Same type and same normalised name or alias: the same entity."""
-    keys = {key(n) for n in [e.name, *e.aliases] if key(n)}
-    found = session.scalar(select(t.Entity).where(t.Entity.type == e.type, t.Entity.key.in_(keys)))
-    if found is None:
-        found = session.scalar(select(t.Entity).join(t.Alias).where(t.Entity.type == e.type, t.Alias.key.in_(keys)))
-    if found is not None and found.merged_into is not None:  # judged the same as another: use that one
-        found = session.get(t.Entity, canonical(session, found.id))
-    if found is None:
-        found = t.Entity(name=e.name, type=e.type, key=key(e.name), country=e.country, kind=e.kind,
-                         protected_suggested=bool(e.protected_cue))
-        session.add(found)
-        session.flush()
-    if e.protected_cue:
-        found.protected_suggested = True
-    have = {a.key for a in found.aliases} | {found.key}
-    for name in [e.name, *e.aliases]:
-        k = key(name)
-        if k and k not in have:
-            found.aliases.append(t.Alias(name=name, key=k))
-            have.add(k)
-    return found.id
+def _resolve_entities(session: Session, entities: list) -> dict[str, int]:
+    """Same type and same normalised name or alias: the same entity (the oldest such, then its merge
+    survivor). Two look-ups per document instead of two per entity: resolution was most of the store's time."""
+    wanted = {e.name: {key(n) for n in [e.name, *e.aliases] if key(n)} for e in entities}
+    keys = set().union(*wanted.values()) if wanted else set()
+    by_key: dict[tuple[str, str], t.Entity] = {}
+    by_alias: dict[tuple[str, str], t.Entity] = {}
+    if keys:
+        for ent in session.scalars(select(t.Entity).where(t.Entity.key.in_(keys)).order_by(t.Entity.id)
+                                   .options(selectinload(t.Entity.aliases))):
+            by_key.setdefault((ent.type, ent.key), ent)
+        for ent, alias_key in session.execute(select(t.Entity, t.Alias.key).join(t.Alias).where(t.Alias.key.in_(keys))
+                                              .order_by(t.Entity.id).options(selectinload(t.Entity.aliases))):
+            by_alias.setdefault((ent.type, alias_key), ent)
+    resolved: dict[str, t.Entity] = {}
+    for e in entities:
+        ks = wanted[e.name]
+        found = _oldest(by_key.get((e.type, k)) for k in ks) or _oldest(by_alias.get((e.type, k)) for k in ks)
+        if found is not None and found.merged_into is not None:  # judged the same as another: use that one
+            found = session.get(t.Entity, canonical(session, found.id))
+        if found is None:
+            found = t.Entity(name=e.name, type=e.type, key=key(e.name), country=e.country, kind=e.kind,
+                             protected_suggested=bool(e.protected_cue), aliases=[])
+            session.add(found)
+            by_key.setdefault((e.type, found.key), found)
+        if e.protected_cue:
+            found.protected_suggested = True
+        have = {a.key for a in found.aliases} | {found.key}
+        for name in [e.name, *e.aliases]:
+            k = key(name)
+            if k and k not in have:
+                found.aliases.append(t.Alias(name=name, key=k))
+                by_alias.setdefault((e.type, k), found)
+                have.add(k)
+        resolved[e.name] = found
+    session.flush()
+    return {name: ent.id for name, ent in resolved.items()}
+
+
+def _oldest(candidates) -> t.Entity | None:
+    """Stored entities before new ones (no id yet), then the lowest id."""
+    found = [c for c in candidates if c is not None]
+    return min(found, key=lambda c: (c.id is None, c.id or 0)) if found else None
 
 
 def stats(engine: Engine) -> dict:
