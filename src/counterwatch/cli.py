@@ -75,6 +75,7 @@ def ingest(
     """Extract and store sources with their claims; identical content is skipped."""
     from counterwatch.extract.parallel import extract_many
     from counterwatch.store import connect, store_extraction
+    from counterwatch.store.known import stored_check
 
     engine = connect(database)
     tally: dict[str, int] = {}
@@ -82,12 +83,16 @@ def ingest(
                         TextColumn("{task.description}"), console=err, transient=True)
     with progress:
         task = progress.add_task("", total=None)
-        for item, result in extract_many(iter_sources(inputs), workers):
+        for item, result in extract_many(iter_sources(inputs), workers, skip=stored_check(engine)):
             if isinstance(item, InputError):
                 tally["failed"] = tally.get("failed", 0) + 1
                 err.print(f"[red]error[/red] {item}", highlight=False, soft_wrap=True)
                 continue
             progress.update(task, description=item.stem)
+            if result is None:  # already stored: not extracted again
+                tally["unchanged"] = tally.get("unchanged", 0) + 1
+                progress.advance(task)
+                continue
             stored = store_extraction(engine, item, result)
             tally[stored.status] = tally.get(stored.status, 0) + 1
             tally["claims"] = tally.get("claims", 0) + stored.claims

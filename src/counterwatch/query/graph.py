@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import networkx as nx
-from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, and_, func, or_, select
+from sqlalchemy.orm import Session, selectinload
 
 from counterwatch.extract.entities import key
 from counterwatch.store import schema as t
@@ -28,29 +28,56 @@ class EdgeClaim:
 
 
 def build(engine: Engine, include_proposed: bool = False, include_denied: bool = False) -> nx.MultiDiGraph:
-    """Graph of accepted claims (and proposed ones on request); denied claims only when asked."""
+    """Graph of accepted claims (and proposed ones on request); denied claims only when asked.
+
+    Built once per register state and kept: at 100k reports a build takes seconds, a path query must not.
+    """
+    stamp = register_stamp(engine)
+    cache_key = (engine.url.render_as_string(hide_password=False), include_proposed, include_denied)
+    hit = _CACHE.get(cache_key)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    g = _build(engine, include_proposed, include_denied)
+    _CACHE[cache_key] = (stamp, g)
+    return g
+
+
+_CACHE: dict[tuple, tuple[tuple, nx.MultiDiGraph]] = {}
+
+
+def register_stamp(engine: Engine) -> tuple:
+    """Changes whenever the graph could: every write adds a claim, a revision or an audit entry."""
+    with engine.connect() as conn:
+        return tuple(conn.scalar(select(func.max(col))) for col in (t.Claim.id, t.Revision.id, t.AuditEntry.id))
+
+
+def _build(engine: Engine, include_proposed: bool, include_denied: bool) -> nx.MultiDiGraph:
     statuses = WITH_PROPOSED if include_proposed else REVIEWED
     g = nx.MultiDiGraph()
     with Session(engine) as session:
         titles = dict(session.execute(select(t.Source.id, t.Source.title)).all())
-        entities = session.scalars(select(t.Entity).where(t.Entity.merged_into.is_(None))).unique().all()
+        entities = session.scalars(select(t.Entity).where(t.Entity.merged_into.is_(None))
+                                   .options(selectinload(t.Entity.aliases))).all()
         by_key = {}
         for e in entities:
             g.add_node(f"e{e.id}", label=e.name, kind=e.type, aliases=[a.name for a in e.aliases])
             for k in [e.key, *(a.key for a in e.aliases)]:
                 by_key.setdefault(k, e.id)
-        for d in session.scalars(select(t.Deployment)):
-            g.add_node(f"d{d.id}", label=d.name, kind="deployment", aliases=[])
-        claims = session.scalars(select(t.Claim).where(t.Claim.status.in_(statuses), t.Claim.record_type.in_(
-            ["relation", "deployment"]))).all()
-        relations = {r.id: r for r in session.scalars(select(t.Relation))}
+        for d_id, d_name in session.execute(select(t.Deployment.id, t.Deployment.name)):
+            g.add_node(f"d{d_id}", label=d_name, kind="deployment", aliases=[])
+        relations = {r.id: (r.subject_id, r.object_id, r.predicate) for r in session.scalars(select(t.Relation))}
+        edge_claims = or_(t.Claim.record_type == "relation",
+                          and_(t.Claim.record_type == "deployment", t.Claim.field.in_(["operator", "supplier"])))
+        claims = session.execute(select(t.Claim.id, t.Claim.record_type, t.Claim.record_id, t.Claim.field,
+                                        t.Claim.value, t.Claim.certainty, t.Claim.source_id, t.Claim.quote)
+                                 .where(t.Claim.status.in_(statuses), edge_claims))
         for c in claims:
             if c.certainty == "denied" and not include_denied:
                 continue
             if c.record_type == "relation" and c.record_id in relations:
-                r = relations[c.record_id]
-                u, v, pred = f"e{r.subject_id}", f"e{r.object_id}", r.predicate
-            elif c.record_type == "deployment" and c.field in ("operator", "supplier") and key(c.value) in by_key:
+                s_id, o_id, pred = relations[c.record_id]
+                u, v = f"e{s_id}", f"e{o_id}"
+            elif c.record_type == "deployment" and key(c.value) in by_key:
                 u, v = f"e{by_key[key(c.value)]}", f"d{c.record_id}"
                 pred = "operates" if c.field == "operator" else "supplies_to_deployment"
             else:

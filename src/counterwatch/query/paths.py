@@ -94,7 +94,10 @@ def undirected(g: nx.MultiDiGraph) -> nx.Graph:
 def paths(g: nx.MultiDiGraph, start: str, goal: str, k: int = DEFAULT_K, max_hops: int = DEFAULT_MAX_HOPS,
           simple: nx.Graph | None = None) -> list[dict]:
     """Up to k simple paths, shortest first and the most credible among equally short ones."""
-    simple = simple if simple is not None else undirected(g)
+    if simple is None:  # kept on the graph, which graph.build keeps per register state
+        if "undirected" not in g.graph:
+            g.graph["undirected"] = undirected(g)
+        simple = g.graph["undirected"]
     if start not in simple or goal not in simple:
         return []
     out = []

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 from sqlalchemy import Engine, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from counterwatch.extract.entities import _acronym
 from counterwatch.store import audit
@@ -55,7 +55,8 @@ def score(a: list[str], b: list[str]) -> tuple[float, str]:
 def candidates(engine: Engine, min_score: float = CANDIDATE_SCORE) -> list[Candidate]:
     """Unjudged pairs of live entities of the same type that may be the same, best first."""
     with Session(engine) as session:
-        live = session.scalars(select(t.Entity).where(t.Entity.merged_into.is_(None))).unique().all()
+        live = session.scalars(select(t.Entity).where(t.Entity.merged_into.is_(None))
+                               .options(selectinload(t.Entity.aliases))).all()
         judged = {(j.left_id, j.right_id) for j in session.scalars(select(t.Judgement))}
         blocks: dict[tuple[str, str], set[int]] = defaultdict(set)
         by_id = {e.id: e for e in live}
