@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from counterwatch.ingest import InputError, iter_sources
+from counterwatch.ingest import InputError, Source, iter_sources
 
 app = typer.Typer(help="Counterwatch: an evidence register of surveillance deployments.", no_args_is_help=True)
 out = Console()
@@ -70,33 +70,36 @@ def extract(
 def ingest(
     inputs: Annotated[list[str], typer.Argument(help="Files, folders or http(s) URLs.")],
     workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Extraction processes (one model each).")] = 1,
+    dask: Annotated[str | None, typer.Option("--dask", metavar="ADDRESS",
+                                             help="Run on a Dask cluster (tcp://scheduler:8786); needs PostgreSQL.")] = None,
     database: DatabaseOpt = None,
 ) -> None:
     """Extract and store sources with their claims; identical content is skipped."""
-    from counterwatch.extract.parallel import extract_many
-    from counterwatch.store import connect, store_extraction
-    from counterwatch.store.known import stored_check
+    from counterwatch.store import connect
+    from counterwatch.store.intake import ingest as run_ingest
 
     engine = connect(database)
-    tally: dict[str, int] = {}
     progress = Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         TextColumn("{task.description}"), console=err, transient=True)
     with progress:
         task = progress.add_task("", total=None)
-        for item, result in extract_many(iter_sources(inputs), workers, skip=stored_check(engine)):
-            if isinstance(item, InputError):
-                tally["failed"] = tally.get("failed", 0) + 1
+
+        def done(item: Source | InputError, outcome: str) -> None:
+            if outcome == "failed":
                 err.print(f"[red]error[/red] {item}", highlight=False, soft_wrap=True)
-                continue
-            progress.update(task, description=item.stem)
-            if result is None:  # already stored: not extracted again
-                tally["unchanged"] = tally.get("unchanged", 0) + 1
-                progress.advance(task)
-                continue
-            stored = store_extraction(engine, item, result)
-            tally[stored.status] = tally.get(stored.status, 0) + 1
-            tally["claims"] = tally.get("claims", 0) + stored.claims
-            progress.advance(task)
+                return
+            progress.update(task, description=item.stem, advance=1)
+
+        if dask:
+            from counterwatch.store.cluster import ingest_on_cluster
+
+            try:
+                tally = dict(ingest_on_cluster(engine, iter_sources(inputs), dask, on_done=done))
+            except ValueError as e:
+                err.print(f"[red]error[/red] {e}", highlight=False)
+                raise typer.Exit(2) from None
+        else:
+            tally = dict(run_ingest(engine, iter_sources(inputs), workers, on_done=done))
     from counterwatch.store.resolution import auto_merge
 
     tally["entities merged"] = auto_merge(engine)
