@@ -1,7 +1,13 @@
-"""`make bench`: ingest throughput against bare spaCy, peak memory, database size, search and path
-latency, record-page server time, on SQLite (and PostgreSQL with --pg). Prints and writes JSON.
+"""`make bench`: ingest throughput against bare spaCy on the same texts, peak memory of the whole
+process tree, database size, search / path / record-API latency, on SQLite and PostgreSQL.
+Prints and writes JSON.
 
-Usage: python benchmarks/run.py [--docs 1000] [--pg URL] [--out benchmarks/results.json]
+Usage: python benchmarks/run.py [--docs 10000] [--workers 2] [--pg URL] [--out benchmarks/results.json]
+       python benchmarks/run.py --queries-only --database URL   (latency figures of an existing register)
+
+Baselines run the model package alone (no gazetteer, no rules, no store) over a sample of the same
+generated reports, in whichever of one process or --workers processes is faster for it:
+"bare NER" keeps only spaCy's `ner` component, "bare model" the full pipeline our extraction needs.
 """
 
 from __future__ import annotations
@@ -11,26 +17,64 @@ import json
 import os
 import platform
 import random
-import resource
 import statistics
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-from corpus import generate  # noqa: E402
+import psutil
+import spacy
 
-from counterwatch.extract import Extractor  # noqa: E402
-from counterwatch.extract.nlp import load_nlp  # noqa: E402
+sys.path.insert(0, str(Path(__file__).parent))
+from corpus import POOLS, generate  # noqa: E402
+
+from counterwatch.extract.nlp import MODEL_PACKAGES  # noqa: E402
 from counterwatch.ingest import Source  # noqa: E402
-from counterwatch.query import graph  # noqa: E402
-from counterwatch.query.paths import paths, undirected  # noqa: E402
+from counterwatch.query.paths import AmbiguousName, UnknownName, between  # noqa: E402
 from counterwatch.query.search import search  # noqa: E402
-from counterwatch.store import connect, store_extraction  # noqa: E402
+from counterwatch.store import connect  # noqa: E402
+from counterwatch.store.intake import ingest  # noqa: E402
+from counterwatch.store.resolution import auto_merge  # noqa: E402
 from counterwatch.store.writer import stats  # noqa: E402
 
-QUERIES = ["facial recognition", "drones", "spyware", "Lyon", "protesters", "contract", "iris", "denied"]
+SEARCHES = 200
+PATHS = 200
+RECORDS = 200
+
+
+class PeakRSS:
+    """Samples the resident memory of this process and all its children (workers) together."""
+
+    def __init__(self, interval: float = 0.25) -> None:
+        self.peak, self.interval, self._stop = 0, interval, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        me = psutil.Process()
+        while not self._stop.is_set():
+            total = 0
+            for p in [me, *me.children(recursive=True)]:
+                try:
+                    total += p.memory_info().rss
+                except psutil.Error:
+                    pass
+            self.peak = max(self.peak, total)
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> PeakRSS:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def mb(self) -> int:
+        return round(self.peak / 2**20)
 
 
 def pct(values: list[float], p: float) -> float:
@@ -38,83 +82,189 @@ def pct(values: list[float], p: float) -> float:
     return round(values[min(len(values) - 1, int(len(values) * p))], 2)
 
 
-def bench_db(url: str, docs: list[tuple[str, str]], extractor: Extractor) -> dict:
-    engine = connect(url)
-    words = sum(len(t.split()) for _, t in docs)
-    t0 = time.perf_counter()
-    for name, text in docs:
-        src = Source(uri=f"bench://{name}", text=text)
-        store_extraction(engine, src, extractor(src))
-    secs = time.perf_counter() - t0
-    out = {"ingest_words_per_s": round(words / secs), "ingest_docs_per_s": round(len(docs) / secs, 1),
-           "stats": stats(engine)}
-    lat = []
-    for q in QUERIES * 10:
-        t = time.perf_counter()
-        search(engine, q)
-        lat.append((time.perf_counter() - t) * 1000)
-    out["search_ms"] = {"p50": pct(lat, .5), "p95": pct(lat, .95), "p99": pct(lat, .99)}
-    g = graph.build(engine, include_proposed=True)
-    simple = undirected(g)
-    nodes, rng, lat = list(simple.nodes), random.Random(1), []
-    for _ in range(100):
-        t = time.perf_counter()
-        paths(g, rng.choice(nodes), rng.choice(nodes), k=3, simple=simple)
-        lat.append((time.perf_counter() - t) * 1000)
-    out["path_ms"] = {"p50": pct(lat, .5), "p95": pct(lat, .95)}
-    from fastapi.testclient import TestClient
+def latency(values: list[float]) -> dict:
+    return {"p50": pct(values, .5), "p95": pct(values, .95), "p99": pct(values, .99), "n": len(values)}
 
-    from counterwatch.web.app import create_app
-    client, lat = TestClient(create_app(engine, open_editing=True)), []
-    for i in range(1, 101):
-        t = time.perf_counter()
-        client.get(f"/api/deployments/{i}")
-        lat.append((time.perf_counter() - t) * 1000)
-    out["record_api_ms"] = {"p95": pct(lat, .95)}
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def bare_spacy(texts: list[str], workers: int) -> dict:
+    """Words/s of the model package alone: `ner` only, and the full pipeline; the best process count."""
+    words = sum(len(t.split()) for t in texts)
+    package = next(p for p in MODEL_PACKAGES if spacy.util.is_package(p))
+    out = {}
+    for name, exclude in (("ner", ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"]), ("model", [])):
+        nlp = spacy.load(package, exclude=exclude)
+        best = 0.0
+        for procs in sorted({1, workers}):
+            t = time.perf_counter()
+            for _ in nlp.pipe(texts, batch_size=64, n_process=procs):
+                pass
+            best = max(best, words / (time.perf_counter() - t))
+        out[f"bare_{name}_words_per_s"] = round(best)
+        log(f"bare spaCy {name}: {best:,.0f} words/s")
     return out
 
 
-def bench_pg(url: str, docs: list[tuple[str, str]], extractor: Extractor) -> dict:
-    """On a private schema of the server, dropped afterwards, so runs never see each other's data."""
+def corpus_sources(n: int, counter: dict) -> Iterator[Source]:
+    for name, text in generate(n):
+        counter["words"] += len(text.split())
+        yield Source(uri=f"bench://{name}", text=text)
+
+
+def bench_ingest(url: str, n: int, workers: int) -> dict:
+    engine = connect(url)
+    counter = {"words": 0}
+    step, t0 = max(1, n // 20), time.perf_counter()
+
+    def done(_item, _outcome) -> None:
+        counter["docs"] = counter.get("docs", 0) + 1
+        if counter["docs"] % step == 0:
+            secs = time.perf_counter() - t0
+            log(f"  ingest {counter['docs']:,}/{n:,} docs, {counter['words'] / secs:,.0f} words/s, {secs:,.0f} s")
+
+    with PeakRSS() as rss:
+        tally = ingest(engine, corpus_sources(n, counter), workers, on_done=done)
+        merged = auto_merge(engine)
+    secs = time.perf_counter() - t0
+    return {"ingest_seconds": round(secs, 1), "ingest_words_per_s": round(counter["words"] / secs),
+            "ingest_docs_per_s": round(n / secs, 1), "ingest_peak_rss_mb": rss.mb, "entities_auto_merged": merged,
+            "outcomes": {k: v for k, v in tally.items() if k != "claims"}, "words": counter["words"]}
+
+
+def bench_queries(url: str) -> dict:
+    """Latency of what users do, through the same functions the API and pages call."""
+    from fastapi.testclient import TestClient
+
+    from counterwatch.web.app import create_app
+
+    engine = connect(url)
+    rng = random.Random(11)
+    out: dict = {"register": stats(engine)}
+    words = POOLS["technologies"] + ["Nairobi", "Lagos", "protesters", "contract", "iris", "denied", "Kestrel",
+                                     "Human Rights Watch", "licence plate", "leaked documents"]
+    facets = [{}, {"certainty": "alleged"}, {"technology": "face_recognition"}, {"year": 2019}]
+    lat = []
+    for _ in range(SEARCHES):
+        q, f = rng.choice(words), rng.choice(facets)
+        t = time.perf_counter()
+        search(engine, q, **f)
+        lat.append((time.perf_counter() - t) * 1000)
+    out["search_ms"] = latency(lat)
+    log(f"  search p95 {out['search_ms']['p95']} ms")
+
+    t = time.perf_counter()
+    between(engine, "Human Rights Watch", "Amnesty International", include_proposed=True)
+    out["path_graph_build_s"] = round(time.perf_counter() - t, 2)
+    from counterwatch.query import graph
+    g = graph.build(engine, include_proposed=True)
+    names = [d["label"] for _, d in g.nodes(data=True) if d["kind"] != "deployment"]
+    out["path_graph"] = {"nodes": g.number_of_nodes(), "edges": g.number_of_edges()}
+    lat, found, unresolved = [], 0, 0
+    for _ in range(PATHS):
+        a, b = rng.choice(names), rng.choice(names)
+        t = time.perf_counter()
+        try:
+            found += bool(between(engine, a, b, include_proposed=True)["paths"])
+        except (AmbiguousName, UnknownName):
+            unresolved += 1
+        lat.append((time.perf_counter() - t) * 1000)
+    out["path_ms"] = latency(lat) | {"with_path": found, "ambiguous_names": unresolved}
+    log(f"  path p95 {out['path_ms']['p95']} ms (graph built in {out['path_graph_build_s']} s)")
+
+    client = TestClient(create_app(engine, open_editing=True))
+    top = {kind: out["register"][kind] for kind in ("deployments", "entities")}
+    lat = []
+    for _ in range(RECORDS):
+        kind = rng.choice(["deployments", "entities"])
+        t = time.perf_counter()
+        r = client.get(f"/api/{kind}/{rng.randint(1, max(1, top[kind]))}")
+        lat.append((time.perf_counter() - t) * 1000)
+        assert r.status_code in (200, 404), r.text
+    out["record_api_ms"] = latency(lat)
+    log(f"  record API p95 {out['record_api_ms']['p95']} ms")
+    return out
+
+
+def db_mb(url: str, path: Path | None) -> float:
+    if path is not None:
+        return sum(p.stat().st_size for p in path.parent.glob(path.name + "*")) / 2**20
+    from sqlalchemy import text
+    with connect(url).connect() as conn:
+        return conn.scalar(text("SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n "
+                                "ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind = 'r'")) / 2**20
+
+
+def bench_database(url: str, n: int, workers: int, path: Path | None = None) -> dict:
+    out = bench_ingest(url, n, workers)
+    out["db_mb"] = round(db_mb(url, path), 1)
+    out["db_mb_per_1k_docs"] = round(out["db_mb"] / n * 1000, 1)
+    return out | bench_queries(url)
+
+
+def pg_schema(url: str):
+    """A private schema of the server, dropped afterwards, so runs never see each other's data."""
+    from contextlib import contextmanager
+
     from sqlalchemy import create_engine, text
 
-    schema = f"bench_{os.getpid()}"
-    admin = create_engine(url)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    try:
-        sep = "&" if "?" in url else "?"
-        return bench_db(f"{url}{sep}options=-csearch_path%3D{schema}", docs, extractor)
-    finally:
+    @contextmanager
+    def scope():
+        schema = f"bench_{os.getpid()}"
+        admin = create_engine(url)
         with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+        try:
+            yield f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+        finally:
+            with admin.begin() as conn:
+                conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    return scope()
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    return (f"{cpu}, {os.cpu_count()} cores, {round(psutil.virtual_memory().total / 2**30)} GiB, "
+            f"Python {platform.python_version()}, spaCy {spacy.__version__}")
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--docs", type=int, default=1000)
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--docs", type=int, default=10_000)
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--baseline-docs", type=int, default=1000, help="sample of the corpus the baselines run on")
     ap.add_argument("--pg", help="PostgreSQL URL to benchmark as well")
+    ap.add_argument("--queries-only", action="store_true", help="only latency figures of --database")
+    ap.add_argument("--database", help="register URL for --queries-only")
     ap.add_argument("--out", type=Path, default=Path(__file__).with_name("results.json"))
     args = ap.parse_args()
-    docs = list(generate(args.docs))
-    words = sum(len(t.split()) for _, t in docs)
-    nlp = load_nlp()
-    t = time.perf_counter()
-    for _ in nlp.pipe((t for _, t in docs), batch_size=64):
-        pass
-    spacy_wps = words / (time.perf_counter() - t)
-    extractor = Extractor()
-    result = {"machine": f"{platform.node()} {os.cpu_count()} cores, {platform.python_version()}",
-              "docs": args.docs, "words": words, "bare_spacy_words_per_s": round(spacy_wps)}
-    with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "bench.sqlite"
-        result["sqlite"] = bench_db(f"sqlite:///{db}", docs, extractor)
-        result["sqlite"]["db_mb_per_1k_docs"] = round(db.stat().st_size / 2**20 / args.docs * 1000, 1)
-    if args.pg:
-        result["postgresql"] = bench_pg(args.pg, docs, extractor)
-    result["ingest_vs_spacy"] = round(result["sqlite"]["ingest_words_per_s"] / spacy_wps, 2)
-    result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-    text = json.dumps(result, indent=2)
+    started = time.perf_counter()
+    result: dict = {"machine": machine(), "docs": args.docs, "workers": args.workers}
+    if args.queries_only:
+        result = {"machine": machine(), "database": args.database} | bench_queries(args.database)
+    else:
+        sample = [text for _, text in generate(min(args.docs, args.baseline_docs))]
+        result |= bare_spacy(sample, args.workers)
+        with tempfile.TemporaryDirectory() as tmp:
+            db = Path(tmp) / "bench.sqlite"
+            log(f"SQLite, {args.docs:,} docs, {args.workers} workers")
+            result["sqlite"] = bench_database(f"sqlite:///{db}", args.docs, args.workers, db)
+        if args.pg:
+            log(f"PostgreSQL, {args.docs:,} docs, {args.workers} workers")
+            with pg_schema(args.pg) as url:
+                result["postgresql"] = bench_database(url, args.docs, args.workers)
+        result["words"] = result["sqlite"]["words"]
+        for db_name in ("sqlite", "postgresql"):
+            if db_name in result:
+                wps = result[db_name]["ingest_words_per_s"]
+                result[db_name]["vs_bare_ner"] = round(wps / result["bare_ner_words_per_s"], 2)
+                result[db_name]["vs_bare_model"] = round(wps / result["bare_model_words_per_s"], 2)
+        result["peak_rss_mb"] = max(result[d]["ingest_peak_rss_mb"] for d in ("sqlite", "postgresql") if d in result)
+    result["bench_seconds"] = round(time.perf_counter() - started)
+    text = json.dumps(result, indent=2, default=float)
     print(text)
     args.out.write_text(text + "\n", encoding="utf-8")
 

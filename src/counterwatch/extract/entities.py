@@ -13,6 +13,7 @@ from spacy.tokens import Doc
 from counterwatch.data import load
 from counterwatch.extract import places
 from counterwatch.extract.model import Entity, Mention
+from counterwatch.extract.nlp import lemma
 
 _DEFINED_ALIAS = re.compile(r"\s*\((?:the\s+)?[“\"']?([A-Z][\w.&'’ -]{1,30}?)[”\"']?\)")
 _PROGRAM_CUE = re.compile(r"\b(?:known as|called|dubbed|codenamed|code-named)\s+[“\"']?$", re.I)
@@ -48,7 +49,7 @@ def key(name: str) -> str:
 
 def _org_apposition(token, nouns: set[str]) -> bool:
     """'X, a company ...': an apposition whose head noun names a kind of organization."""
-    return any(c.dep_ == "appos" and c.lemma_.lower() in nouns for c in token.children)
+    return any(c.dep_ == "appos" and lemma(c) in nouns for c in token.children)
 
 
 def _appositive_orgs(doc: Doc, offset: int, cfg: dict):
@@ -68,7 +69,7 @@ def _appositive_orgs(doc: Doc, offset: int, cfg: dict):
 def _described_as_org(ent, cfg: dict) -> bool:
     """'Ping An, a large insurance company': an apposition says the 'person' is an organization."""
     nouns = set(cfg["org_nouns"])
-    return _org_apposition(ent.root, nouns) or ent.root.dep_ == "compound" and ent.root.head.lemma_.lower() in nouns
+    return _org_apposition(ent.root, nouns) or ent.root.dep_ == "compound" and lemma(ent.root.head) in nouns
 
 
 def _clean(text: str, start: int) -> tuple[str, int] | None:

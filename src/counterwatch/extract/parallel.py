@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import multiprocessing as mp
 from collections.abc import Callable, Iterable, Iterator
+from spacy.util import minibatch
 
 from counterwatch.extract.model import Extraction
 from counterwatch.extract.pipeline import Extractor
 from counterwatch.ingest.errors import InputError
 from counterwatch.ingest.source import Source
 
-CHUNKSIZE = 4
+CHUNK = 8  # sources per task: one model pass over all their paragraphs
 Skip = Callable[[Source], bool]
+Item = Source | InputError
 _worker: Extractor | None = None
 _skip: Skip | None = None
 
@@ -22,19 +24,20 @@ def _init(skip: Skip | None = None) -> None:
     _worker, _skip = Extractor(), skip
 
 
-def _extract(item: Source | InputError) -> tuple[Source | InputError, Extraction | None]:
-    if isinstance(item, InputError) or (_skip is not None and _skip(item)):
-        return item, None
-    return item, _worker(item)
+def _extract(chunk: list[Item]) -> list[tuple[Item, Extraction | None]]:
+    todo = [item for item in chunk if not isinstance(item, InputError) and not (_skip is not None and _skip(item))]
+    done = dict(zip(map(id, todo), _worker.extract_batch(todo))) if todo else {}
+    return [(item, done.get(id(item))) for item in chunk]
 
 
-def extract_many(items: Iterable[Source | InputError], workers: int,
-                 skip: Skip | None = None) -> Iterator[tuple[Source | InputError, Extraction | None]]:
+def extract_many(items: Iterable[Item], workers: int, skip: Skip | None = None) -> Iterator[tuple[Item, Extraction | None]]:
     """(source or error, extraction or None) for each item, in order; None also for sources `skip`
     says are done (already stored). workers=1 stays in-process."""
     if workers <= 1:
         _init(skip)
-        yield from map(_extract, items)
+        for chunk in minibatch(items, CHUNK):
+            yield from _extract(chunk)
         return
     with mp.get_context("fork").Pool(workers, initializer=_init, initargs=(skip,)) as pool:
-        yield from pool.imap(_extract, items, chunksize=CHUNKSIZE)
+        for results in pool.imap(_extract, minibatch(items, CHUNK)):
+            yield from results

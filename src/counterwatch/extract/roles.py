@@ -8,6 +8,7 @@ from functools import cache
 from spacy.tokens import Span
 
 from counterwatch.data import load
+from counterwatch.extract.nlp import lemma
 
 WINDOW = 40  # characters before a mention searched for "developed by", "according to", ...
 
@@ -59,16 +60,16 @@ def role(span: Span, sentence_text_before: str) -> str | None:
         return "operator"
     if verb is None:
         return None
-    lemma = verb.lemma_.lower()
+    verb_lemma = lemma(verb)
     if how == "patient":
-        return "operator" if lemma in cfg["penalty_verbs"] else None
-    if lemma in cfg["reporting_verbs"]:
+        return "operator" if verb_lemma in cfg["penalty_verbs"] else None
+    if verb_lemma in cfg["reporting_verbs"]:
         return "source"
-    if lemma in cfg["supplier_verbs"] and lemma not in cfg["operator_verbs"]:
+    if verb_lemma in cfg["supplier_verbs"] and verb_lemma not in cfg["operator_verbs"]:
         return "supplier"
-    if lemma in cfg["operator_verbs"]:
+    if verb_lemma in cfg["operator_verbs"]:
         return "operator"
-    if lemma in cfg["supplier_verbs"]:
+    if verb_lemma in cfg["supplier_verbs"]:
         return "supplier"
     return None
 

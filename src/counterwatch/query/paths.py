@@ -45,14 +45,13 @@ class Hop:
 
 def resolve(g: nx.MultiDiGraph, name: str) -> str:
     """The node a name stands for (exact name or alias first, then fuzzy); ambiguity is an error."""
-    wanted = key(name)
-    exact = [n for n, d in g.nodes(data=True) if wanted in {key(d["label"]), *(key(a) for a in d["aliases"])}]
+    by_key, labels = _name_index(g)
+    exact = by_key.get(key(name), [])
     if len(exact) == 1:
         return exact[0]
     if len(exact) > 1:
         raise AmbiguousName(name, [g.nodes[n]["label"] for n in exact])
-    choices = {n: d["label"] for n, d in g.nodes(data=True)}
-    found = process.extract(name, choices, scorer=fuzz.WRatio, limit=5, score_cutoff=FUZZY_MIN)
+    found = process.extract(name, labels, scorer=fuzz.WRatio, limit=5, score_cutoff=FUZZY_MIN)
     if not found:
         raise UnknownName(f"no actor or program matches {name!r}")
     best = found[0][1]
@@ -60,6 +59,18 @@ def resolve(g: nx.MultiDiGraph, name: str) -> str:
     if len(ties) > 1:
         raise AmbiguousName(name, [f[0] for f in ties])
     return found[0][2]
+
+
+def _name_index(g: nx.MultiDiGraph) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """Nodes by normalised name or alias, and every node's label; kept on the graph like its
+    undirected view, so a question costs a look-up, not a pass over every node."""
+    if "names" not in g.graph:
+        by_key: dict[str, list[str]] = {}
+        for n, d in g.nodes(data=True):
+            for k in dict.fromkeys(key(x) for x in [d["label"], *d["aliases"]]):
+                by_key.setdefault(k, []).append(n)
+        g.graph["names"] = (by_key, {n: d["label"] for n, d in g.nodes(data=True)})
+    return g.graph["names"]
 
 
 def _best_claim(g: nx.MultiDiGraph, u: str, v: str) -> tuple[EdgeClaim, bool]:

@@ -31,6 +31,7 @@ def connect(url: str | None = None) -> Engine:
             cur = conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")  # WAL: a crash never corrupts or loses a commit; only power loss may drop the last
             cur.close()
     migrate(engine)
     from counterwatch.query.search import ensure_index  # the index belongs to search, the call to set-up
