@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 SHARED ?= ../shared
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test eval bench bench-pages clean
+.PHONY: install demo test eval bench bench-scale bench-pages clean
 
 $(STAMP): pyproject.toml src/counterwatch/web/frontend/package.json
 	$(PYTHON) -m venv $(VENV)
@@ -29,11 +29,17 @@ test: $(STAMP)
 eval: $(STAMP)
 	$(BIN)/python scripts/evaluate.py --shared $(SHARED)
 
-BENCH_DOCS ?= 1000
+BENCH_DOCS ?= 10000
 BENCH_PG ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py --docs $(BENCH_DOCS) --pg $(BENCH_PG)
+
+SCALE_DOCS ?= 100000
+SCALE_DIR ?= /var/tmp/counterwatch-scale
+
+bench-scale: $(STAMP)
+	$(BIN)/python benchmarks/scale.py --docs $(SCALE_DOCS) --dir $(SCALE_DIR)
 
 bench-pages: $(STAMP)
 	$(BIN)/python benchmarks/pages.py --docs $(SHARED)/devset/docs

@@ -140,6 +140,12 @@ def bench_queries(url: str) -> dict:
 
     from counterwatch.web.app import create_app
 
+    with PeakRSS() as rss:
+        out = _queries(url)
+    return out | {"queries_peak_rss_mb": rss.mb}
+
+
+def _queries(url: str) -> dict:
     engine = connect(url)
     rng = random.Random(11)
     out: dict = {"register": stats(engine)}
@@ -160,19 +166,28 @@ def bench_queries(url: str) -> dict:
     out["path_graph_build_s"] = round(time.perf_counter() - t, 2)
     from counterwatch.query import graph
     g = graph.build(engine, include_proposed=True)
-    names = [d["label"] for _, d in g.nodes(data=True) if d["kind"] != "deployment"]
+    simple = g.graph["undirected"]
+    linked = sorted(n for n in simple if simple.degree(n))
+    label = lambda n: g.nodes[n]["label"]  # noqa: E731
     out["path_graph"] = {"nodes": g.number_of_nodes(), "edges": g.number_of_edges()}
-    lat, found, unresolved = [], 0, 0
-    for _ in range(PATHS):
-        a, b = rng.choice(names), rng.choice(names)
-        t = time.perf_counter()
-        try:
-            found += bool(between(engine, a, b, include_proposed=True)["paths"])
-        except (AmbiguousName, UnknownName):
-            unresolved += 1
-        lat.append((time.perf_counter() - t) * 1000)
-    out["path_ms"] = latency(lat) | {"with_path": found, "ambiguous_names": unresolved}
-    log(f"  path p95 {out['path_ms']['p95']} ms (graph built in {out['path_graph_build_s']} s)")
+    for kind in ("random", "linked"):  # any two actors, and two a walk of 2-4 hops joins
+        lat, found, unresolved = [], 0, 0
+        for _ in range(PATHS // 2):
+            if kind == "random":
+                a, b = rng.choice(linked), rng.choice(linked)
+            else:
+                a = b = rng.choice(linked)
+                for _ in range(rng.randint(2, 4)):
+                    b = rng.choice(list(simple[b]))
+            t = time.perf_counter()
+            try:
+                found += bool(between(engine, label(a), label(b), include_proposed=True)["paths"])
+            except (AmbiguousName, UnknownName):
+                unresolved += 1
+            lat.append((time.perf_counter() - t) * 1000)
+        out[f"path_{kind}_pairs_ms"] = latency(lat) | {"with_path": found, "ambiguous_names": unresolved}
+        log(f"  path ({kind} pairs) p95 {out[f'path_{kind}_pairs_ms']['p95']} ms, {found} with a path")
+    log(f"  path graph built in {out['path_graph_build_s']} s")
 
     client = TestClient(create_app(engine, open_editing=True))
     top = {kind: out["register"][kind] for kind in ("deployments", "entities")}

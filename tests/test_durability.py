@@ -4,6 +4,7 @@ committed and leaves no document half-stored."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -44,18 +45,21 @@ def test_sigkill_during_ingest_loses_nothing_committed(tmp_path):
         (docs / f"r{i:03d}.txt").write_text(f"Report {i}. " + TEXT + f" Officer Anna Berg{i} was cited.", encoding="utf-8")
     db = f"sqlite:///{tmp_path / 'kill.sqlite'}"
     env = {**os.environ, "COUNTERWATCH_DATABASE_URL": db}
-    cmd = [sys.executable, "-m", "counterwatch.cli", "ingest", str(docs)]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    cmd = [sys.executable, "-m", "counterwatch.cli", "ingest", str(docs), "--workers", "2"]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     engine = connect(db)
     deadline = time.time() + 60
     while time.time() < deadline and stats(engine)["sources"] < 5:
         time.sleep(0.1)
-    proc.send_signal(signal.SIGKILL)
+    os.killpg(proc.pid, signal.SIGKILL)  # the command and its extraction workers
     proc.wait()
     stored = stats(engine)["sources"]
     assert 5 <= stored < 60, stored  # killed mid-batch
     with Session(engine) as s:  # every stored document has all its claims: same count for every report
         per_source = set(s.execute(select(func.count()).select_from(t.Claim).group_by(t.Claim.source_id)).scalars())
     assert len(per_source) == 1
-    subprocess.run(cmd, env=env, check=True, capture_output=True)  # resumes: nothing lost or stored twice
-    assert stats(engine)["sources"] == 60
+    again = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True)  # resumes
+    assert stats(engine)["sources"] == 60  # nothing lost, nothing stored twice
+    # what was stored is recognised before extraction, so a resumed archive costs the model nothing twice
+    assert re.search(rf"(^|\s){60 - stored} stored\b", again.stderr), again.stderr
+    assert re.search(rf"(^|\s){stored} unchanged\b", again.stderr), again.stderr

@@ -4,6 +4,7 @@ in input order, so the caller can store them one transaction at a time."""
 from __future__ import annotations
 
 import multiprocessing as mp
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from spacy.util import minibatch
 
@@ -13,6 +14,7 @@ from counterwatch.ingest.errors import InputError
 from counterwatch.ingest.source import Source
 
 CHUNK = 8  # sources per task: one model pass over all their paragraphs
+IN_FLIGHT = 4  # chunks per worker queued or being extracted at once
 Skip = Callable[[Source], bool]
 Item = Source | InputError
 _worker: Extractor | None = None
@@ -38,6 +40,21 @@ def extract_many(items: Iterable[Item], workers: int, skip: Skip | None = None) 
         for chunk in minibatch(items, CHUNK):
             yield from _extract(chunk)
         return
+    # Pool.imap reads its input as fast as it can: a semaphore keeps a few chunks per worker in flight,
+    # so an archive streams through in flat memory instead of being read into the task queue whole.
+    slots, stop = threading.BoundedSemaphore(workers * IN_FLIGHT), threading.Event()
+
+    def feed() -> Iterator[list[Item]]:
+        for chunk in minibatch(items, CHUNK):
+            while not slots.acquire(timeout=0.2):
+                if stop.is_set():
+                    return
+            yield chunk
+
     with mp.get_context("fork").Pool(workers, initializer=_init, initargs=(skip,)) as pool:
-        for results in pool.imap(_extract, minibatch(items, CHUNK)):
-            yield from results
+        try:
+            for results in pool.imap(_extract, feed()):
+                slots.release()
+                yield from results
+        finally:
+            stop.set()

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from counterwatch.query.visibility import visible
 from counterwatch.store import schema as t
+from counterwatch.store.writer import source_titles
 
 SINGLE_VALUED = {"status", "start", "certainty", "country"}  # two sources disagreeing here is a conflict
 
@@ -24,7 +25,7 @@ def show(engine: Engine, record_type: str, record_id: int) -> dict | None:
                                                        visible()).order_by(t.Claim.id)).all()
         if not claims:
             return None  # a record no visible claim supports does not exist for this viewer
-        titles = dict(session.execute(select(t.Source.id, t.Source.title)).all())
+        titles = source_titles(session, (c.source_id for c in claims))
         fields: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
         for c in claims:
             fields[c.field][c.value].append({"claim_id": c.id, "source_id": c.source_id, "source_title": titles.get(c.source_id),

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, text
 from counterwatch.query.visibility import visible_sql
 
 DEFAULT_LIMIT = 20
+RANK_POOL = 5000  # SQLite: the newest matching claims ranked by bm25, enough for any page of hits
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 _SQLITE_INDEX = [
@@ -98,18 +99,23 @@ def search(engine: Engine, query: str, limit: int = DEFAULT_LIMIT, certainty: st
     where = "".join(f" AND {f}" for f in filters) + visible_sql("c")
     if engine.dialect.name == "sqlite":
         params["q"] = " ".join('"' + w.replace('"', "") + '"' for w in words)
+        params["pool"] = RANK_POOL
+        # FTS5 hands matches over newest first and stops at the pool: bm25 for at most RANK_POOL rows,
+        # snippets only for the hits shown; ranking every match of a common word grew with the register
         sql = f"""SELECT c.record_type, c.record_id, {_RECORD_NAME} AS name, c.field, c.certainty, c.quote,
-                  snippet(claim_fts, 0, '[', ']', '…', 16) AS snippet, c.start, c."end", c.source_id,
-                  s.title, s.uri, -bm25(claim_fts) AS score
-                  FROM claim_fts JOIN claim c ON c.id = claim_fts.rowid JOIN source s ON s.id = c.source_id
-                  WHERE claim_fts MATCH :q{where} ORDER BY score DESC LIMIT :limit"""
+                  NULL AS snippet, c.start, c."end", c.source_id, s.title, s.uri, top.score, c.id
+                  FROM (SELECT claim_fts.rowid AS id, -bm25(claim_fts) AS score
+                        FROM claim_fts JOIN claim c ON c.id = claim_fts.rowid
+                        WHERE claim_fts MATCH :q{where} ORDER BY claim_fts.rowid DESC LIMIT :pool) AS top
+                  JOIN claim c ON c.id = top.id JOIN source s ON s.id = c.source_id
+                  ORDER BY top.score DESC LIMIT :limit"""
     else:
         params["q"] = " ".join(words)
         # rank inside (index-backed), headline only for the rows kept: ts_headline is the costly part
         sql = f"""SELECT c.record_type, c.record_id, {_RECORD_NAME} AS name, c.field, c.certainty, c.quote,
                   ts_headline('english', c.quote, websearch_to_tsquery('english', :q),
                               'StartSel=[, StopSel=], MaxWords=30, MinWords=10') AS snippet,
-                  c.start, c."end", c.source_id, s.title, s.uri, top.score
+                  c.start, c."end", c.source_id, s.title, s.uri, top.score, c.id
                   FROM (SELECT c.id, ts_rank(c.claim_fts_vector, websearch_to_tsquery('english', :q)) AS score
                         FROM claim c
                         WHERE c.claim_fts_vector @@ websearch_to_tsquery('english', :q){where}
@@ -118,13 +124,23 @@ def search(engine: Engine, query: str, limit: int = DEFAULT_LIMIT, certainty: st
                   ORDER BY top.score DESC"""
     with engine.connect() as conn:
         rows = conn.execute(text(sql), params).all()
-    seen, hits = set(), []
+        rows = _one_per_record(rows, limit)
+        if engine.dialect.name == "sqlite" and rows:
+            snippets = dict(conn.execute(text(
+                "SELECT rowid, snippet(claim_fts, 0, '[', ']', '…', 16) FROM claim_fts WHERE claim_fts MATCH :q "
+                f"AND rowid IN ({', '.join(str(int(r[13])) for r in rows)})"), {"q": params["q"]}).all())
+            rows = [(*r[:6], snippets.get(r[13], r[5]), *r[7:]) for r in rows]
+    return [Hit(*row[:12], score=float(row[12])) for row in rows]
+
+
+def _one_per_record(rows, limit: int) -> list:
+    """The best claim of each record, best records first."""
+    seen, out = set(), []
     for row in rows:
-        rec = (row[0], row[1])
-        if rec in seen:
+        if (row[0], row[1]) in seen:
             continue
-        seen.add(rec)
-        hits.append(Hit(*row[:12], score=float(row[12])))
-        if len(hits) == limit:
+        seen.add((row[0], row[1]))
+        out.append(row)
+        if len(out) == limit:
             break
-    return hits
+    return out

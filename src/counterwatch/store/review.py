@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from counterwatch.store import audit
 from counterwatch.store import schema as t
+from counterwatch.store.writer import source_titles
 
 ACTIONS = {"accept": "accepted", "reject": "rejected", "edit": "accepted"}
 
@@ -56,7 +57,7 @@ def proposed(engine: Engine, limit: int = 1000) -> list[dict]:
         claims = session.scalars(select(t.Claim).where(t.Claim.status == "proposed")
                                  .order_by(t.Claim.source_id, t.Claim.record_type, t.Claim.record_id, t.Claim.id)
                                  .limit(limit)).all()
-        titles = dict(session.execute(select(t.Source.id, t.Source.title)).all())
+        titles = source_titles(session, (c.source_id for c in claims))
         out = []
         for c in claims:
             table = {"deployment": t.Deployment, "entity": t.Entity}.get(c.record_type)

@@ -144,6 +144,14 @@ def _oldest(candidates) -> t.Entity | None:
     return min(found, key=lambda c: (c.id is None, c.id or 0)) if found else None
 
 
+def source_titles(session: Session, source_ids) -> dict[int, str | None]:
+    """Titles of just these sources: reading every title per request grew with the register."""
+    ids = set(source_ids)
+    if not ids:
+        return {}
+    return dict(session.execute(select(t.Source.id, t.Source.title).where(t.Source.id.in_(ids))).all())
+
+
 def stats(engine: Engine) -> dict:
     """Counts of the register, for scripts and checks (merged entities count once)."""
     with Session(engine) as session:
