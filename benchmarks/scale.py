@@ -62,7 +62,8 @@ def run_ingest(corpus: Path, url: str, workers: int, kill_at: int | None, db: Pa
         proc.wait()
     said = log_path.read_text(encoding="utf-8", errors="replace").strip()
     return {"seconds": round(time.perf_counter() - t0, 1), "killed": killed, "exit": proc.returncode,
-            "summary": said.splitlines()[-1] if said else "", "peak_rss_mb": rss.mb}
+            "summary": said.splitlines()[-1] if said else "", "peak_rss_mb": rss.mb,
+            "peak_pss_mb": rss.pss_mb}
 
 
 def check(db: Path) -> dict:
@@ -98,7 +99,8 @@ def main() -> None:
     secs = result["first_run"]["seconds"] + result["resumed_run"]["seconds"]
     result["ingest_words_per_s"] = round(words / secs)
     result["ingest_docs_per_s"] = round(args.docs / secs, 1)
-    result["peak_rss_mb"] = max(result["first_run"]["peak_rss_mb"], result["resumed_run"]["peak_rss_mb"])
+    for figure in ("peak_rss_mb", "peak_pss_mb"):
+        result[figure] = max(result["first_run"][figure], result["resumed_run"][figure])
     result["db_mb"] = round(sum(p.stat().st_size for p in db.parent.glob(db.name + "*")) / 2**20)
     log("latency on the full register")  # in a process of its own, as a server would be
     queries = args.dir / "queries.json"

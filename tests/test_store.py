@@ -192,3 +192,24 @@ def test_upgrade_of_a_filled_database_from_the_first_migration(tmp_path, extract
         conn.exec_driver_sql("INSERT INTO alias (entity_id, name, key) VALUES (1, 'HRW', 'hrw')")
     engine = connect(url)  # upgrades to the newest revision with the rows in place
     assert stats(engine)["entities"] == 1
+
+
+def test_a_record_named_by_many_sources_shows_a_page_of_claims_and_the_count(engine, extractor):
+    from counterwatch.query.listing import entity_roles
+    from counterwatch.query.records import show
+
+    for i in range(4):
+        _ingest(engine, extractor, f"n{i}.txt", A + f" The review number {i} was published.")
+    with Session(engine) as s:
+        hrw = s.scalar(select(t.Entity.id).where(t.Entity.name == "Human Rights Watch"))
+        denied = s.scalar(select(t.Claim).where(t.Claim.record_type == "entity", t.Claim.record_id == hrw)
+                          .order_by(t.Claim.id.desc()))
+    with Session(engine) as s, s.begin():  # the newest claim, past the page, denies: still flagged
+        s.get(t.Claim, denied.id).certainty = "denied"
+    record = show(engine, "entity", hrw, per_value=3)
+    (mentions,) = record["fields"]["mention"]
+    assert len(mentions["claims"]) == 3 and mentions["claims_total"] == 4
+    assert record["denied_fields"] == ["mention"] and len(record["sources"]) == 4
+    assert len(show(engine, "entity", hrw)["fields"]["mention"][0]["claims"]) == 4
+    roles = entity_roles(engine, ["Hikvision"])  # found through the (field, value) index
+    assert {r["role"] for r in roles} == {"supplier"} and len(roles) == 4

@@ -45,6 +45,11 @@ def build(engine: Engine, include_proposed: bool = False, include_denied: bool =
 _CACHE: dict[tuple, tuple[tuple, nx.MultiDiGraph]] = {}
 
 
+def clear_cache() -> None:
+    """Forget every kept graph (the memory is freed; the next question builds anew)."""
+    _CACHE.clear()
+
+
 def register_stamp(engine: Engine) -> tuple:
     """Changes whenever the graph could: every write adds a claim, a revision or an audit entry."""
     with engine.connect() as conn:

@@ -53,16 +53,17 @@ def entity_roles(engine: Engine, names: list[str]) -> list[dict]:
         rows = session.execute(select(t.Claim.field, t.Deployment.id, t.Deployment.name)
                                .join(t.Deployment, t.Deployment.id == t.Claim.record_id)
                                .where(t.Claim.record_type == "deployment", t.Claim.field.in_(["operator", "supplier"]), visible(),
-                                      or_(*(t.Claim.value == n for n in names))).distinct()).all()
+                                      t.Claim.value.in_(names)).distinct()).all()
         return [{"role": f, "deployment_id": i, "deployment": n} for f, i, n in rows]
 
 
 def entity_relations(engine: Engine, entity_id: int) -> list[dict]:
     """Relations of an entity in both directions, each with the quote of its first claim."""
     with Session(engine) as session:
-        names = dict(session.execute(select(t.Entity.id, t.Entity.name)).all())
         rels = session.scalars(select(t.Relation).where(or_(t.Relation.subject_id == entity_id,
                                                             t.Relation.object_id == entity_id))).all()
+        ids = {i for r in rels for i in (r.subject_id, r.object_id)}
+        names = dict(session.execute(select(t.Entity.id, t.Entity.name).where(t.Entity.id.in_(ids))).all()) if ids else {}
         out = []
         for r in rels:
             claim = session.scalar(select(t.Claim).where(t.Claim.record_type == "relation", t.Claim.record_id == r.id,

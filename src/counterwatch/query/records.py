@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from counterwatch.query.visibility import visible
@@ -12,31 +12,40 @@ from counterwatch.store import schema as t
 from counterwatch.store.writer import source_titles
 
 SINGLE_VALUED = {"status", "start", "certainty", "country"}  # two sources disagreeing here is a conflict
+CLAIMS_PER_VALUE = 50
 
 
-def show(engine: Engine, record_type: str, record_id: int) -> dict | None:
-    """Fields of a record, each value with the claims (source, quote, offsets, certainty) behind it."""
+def show(engine: Engine, record_type: str, record_id: int, per_value: int = CLAIMS_PER_VALUE) -> dict | None:
+    """Fields of a record, each value with the claims (source, quote, offsets, certainty) behind it:
+    the first `per_value` claims of each value and how many there are (an actor named in 20,000
+    reports is still one quick page)."""
     with Session(engine) as session:
         table = {"deployment": t.Deployment, "entity": t.Entity}[record_type]
         row = session.get(table, record_id)
         if row is None:
             return None
-        claims = session.scalars(select(t.Claim).where(t.Claim.record_type == record_type, t.Claim.record_id == record_id,
-                                                       visible()).order_by(t.Claim.id)).all()
-        if not claims:
+        mine = (t.Claim.record_type == record_type, t.Claim.record_id == record_id, visible())
+        group = (t.Claim.field, t.Claim.value)
+        ranked = select(t.Claim.id, func.row_number().over(partition_by=group, order_by=t.Claim.id).label("n"),
+                        func.count().over(partition_by=group).label("total")).where(*mine).subquery()
+        rows = session.execute(select(t.Claim, ranked.c.total).join(ranked, ranked.c.id == t.Claim.id)
+                               .where(ranked.c.n <= per_value).order_by(t.Claim.id)).all()
+        if not rows:
             return None  # a record no visible claim supports does not exist for this viewer
-        titles = source_titles(session, (c.source_id for c in claims))
-        fields: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
-        for c in claims:
-            fields[c.field][c.value].append({"claim_id": c.id, "source_id": c.source_id, "source_title": titles.get(c.source_id),
-                                             "quote": c.quote, "start": c.start, "end": c.end, "certainty": c.certainty,
-                                             "cue": c.cue, "status": c.status})
+        titles = source_titles(session, (c.source_id for c, _ in rows))
+        fields: dict[str, dict[str, dict]] = defaultdict(dict)
+        for c, total in rows:
+            value = fields[c.field].setdefault(c.value, {"value": c.value, "claims": [], "claims_total": total})
+            value["claims"].append({"claim_id": c.id, "source_id": c.source_id, "source_title": titles.get(c.source_id),
+                                    "quote": c.quote, "start": c.start, "end": c.end, "certainty": c.certainty,
+                                    "cue": c.cue, "status": c.status})
         conflicts = [f for f, values in fields.items() if f in SINGLE_VALUED and len(values) > 1]
-        denied = sorted({c.field for c in claims if c.certainty == "denied"})
+        denied = sorted(session.scalars(select(t.Claim.field).where(*mine, t.Claim.certainty == "denied").distinct()))
         record = {"type": record_type, "id": row.id, "name": row.name,
-                  "fields": {f: [{"value": v, "claims": cs} for v, cs in values.items()] for f, values in fields.items()},
+                  "fields": {f: list(values.values()) for f, values in fields.items()},
                   "conflicts": conflicts, "denied_fields": denied}
         if record_type == "entity":
+            sources = session.scalars(select(t.Claim.source_id).where(*mine).distinct().order_by(t.Claim.source_id))
             record.update(entity_type=row.type, country=row.country, aliases=[a.name for a in row.aliases],
-                          sources=sorted({c.source_id for c in claims}))
+                          sources=list(sources))
         return record
