@@ -143,10 +143,6 @@ def bench_ingest(url: str, n: int, workers: int) -> dict:
 
 def bench_queries(url: str) -> dict:
     """Latency of what users do, through the same functions the API and pages call."""
-    from fastapi.testclient import TestClient
-
-    from counterwatch.web.app import create_app
-
     with PeakRSS() as rss:
         out = _queries(url)
     from counterwatch.query import graph
@@ -155,6 +151,10 @@ def bench_queries(url: str) -> dict:
 
 
 def _queries(url: str) -> dict:
+    from fastapi.testclient import TestClient
+
+    from counterwatch.web.app import create_app
+
     engine = connect(url)
     rng = random.Random(11)
     out: dict = {"register": stats(engine)}
