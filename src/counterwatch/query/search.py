@@ -15,7 +15,7 @@ from sqlalchemy import Engine, text
 from counterwatch.query.visibility import visible_sql
 
 DEFAULT_LIMIT = 20
-RANK_POOL = 5000  # the newest matching claims are ranked, enough for any page of hits: ranking every
+RANK_POOL = 2000  # the newest matching claims are ranked, enough for any page of hits: ranking every
 # match of a common word grew with the register (100 ms at 10k reports, seconds at 100k)
 _WORD = re.compile(r"\w+", re.UNICODE)
 

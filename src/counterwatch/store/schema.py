@@ -84,7 +84,8 @@ class Claim(Base):
     """One thing one source says: about an entity, a deployment field or a relation."""
 
     __tablename__ = "claim"
-    __table_args__ = (Index("ix_claim_record", "record_type", "record_id"), Index("ix_claim_field_value", "field", "value"))
+    __table_args__ = (Index("ix_claim_record_field", "record_type", "record_id", "field", "value"),
+                      Index("ix_claim_field_value", "field", "value"))
     id: Mapped[int] = mapped_column(primary_key=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("source.id", ondelete="CASCADE"), index=True)
     record_type: Mapped[str] = mapped_column(String(20))  # entity | deployment | relation
