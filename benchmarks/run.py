@@ -46,16 +46,20 @@ RECORDS = 200
 
 
 class PeakRSS:
-    """Samples the memory of this process and all its children (workers) together: the sum of RSS
-    (counts pages forked workers share with their parent once per process: an upper bound) and the
-    sum of PSS (shares them out: what the tree really holds)."""
+    """Samples the memory of a process (this one by default) and all its children (workers) together:
+    the sum of RSS (counts pages forked workers share with their parent once per process: an upper
+    bound) and the sum of PSS (shares them out: what the tree really holds)."""
 
-    def __init__(self, interval: float = 0.5) -> None:
-        self.peak, self.peak_pss, self.interval, self._stop = 0, 0, interval, threading.Event()
+    def __init__(self, pid: int | None = None, interval: float = 0.5) -> None:
+        self.pid, self.peak, self.peak_pss, self.interval = pid, 0, 0, interval
+        self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
-        me = psutil.Process()
+        try:
+            me = psutil.Process(self.pid)
+        except psutil.Error:  # already gone
+            return
         while not self._stop.is_set():
             rss = pss = 0
             for p in [me, *me.children(recursive=True)]:

@@ -48,8 +48,9 @@ def run_ingest(corpus: Path, url: str, workers: int, kill_at: int | None, db: Pa
     """One `counterwatch ingest` run; with kill_at, SIGKILL its process group once that many are stored."""
     cmd = [str(COUNTERWATCH), "ingest", str(corpus), "--workers", str(workers), "--database", url]
     t0, log_path = time.perf_counter(), db.with_suffix(".ingest.log")
-    with PeakRSS() as rss, log_path.open("w") as out:
+    with log_path.open("w") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    with PeakRSS(proc.pid) as rss:  # the command and its workers, not this script
         killed = False
         while proc.poll() is None:
             time.sleep(5)
