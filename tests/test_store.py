@@ -75,6 +75,18 @@ def test_search_finds_the_record_with_its_quote_and_survives_query_syntax(engine
     assert stats(engine)["sources"] == 2
 
 
+def test_search_ranks_the_tighter_claim_first(engine, extractor):
+    from counterwatch.query.search import search
+
+    _ingest(engine, extractor, "long.txt", "The Kano State Police, according to a report that several watchdogs published "
+            "after months of interviews with residents, officials, lawyers and engineers across the whole region, "
+            "has deployed iris scanners in Kano since 2021.")
+    _ingest(engine, extractor, "short.txt", "The Lagos State Police deployed iris scanners in Lagos in 2020.")
+    hits = search(engine, "iris scanners")
+    assert [h.quote.split()[1] for h in hits] == ["Lagos", "Kano"]  # one hit per deployment, shorter first
+    assert hits[0].score > hits[1].score
+
+
 def test_review_keeps_history_and_record_view_cites_claims(engine, extractor):
     from counterwatch.query.records import show
     from counterwatch.store.review import ReviewError, history, review

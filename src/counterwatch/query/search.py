@@ -17,6 +17,7 @@ from counterwatch.query.visibility import visible_sql
 DEFAULT_LIMIT = 20
 RANK_POOL = 2000  # the newest matching claims are ranked, enough for any page of hits: ranking every
 # match of a common word grew with the register (100 ms at 10k reports, seconds at 100k)
+K1, B, AVG_CHARS = 1.2, 0.75, 160  # BM25's constants; a claim's quote is about one sentence
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 _SQLITE_INDEX = [
@@ -100,15 +101,18 @@ def search(engine: Engine, query: str, limit: int = DEFAULT_LIMIT, certainty: st
     where = "".join(f" AND {f}" for f in filters) + visible_sql("c")
     if engine.dialect.name == "sqlite":
         params["q"], params["pool"] = " ".join('"' + w.replace('"', "") + '"' for w in words), RANK_POOL
-        # FTS5 hands matches over newest first and stops at the pool: bm25 for at most RANK_POOL rows,
-        # snippets only for the hits shown; ranking every match of a common word grew with the register
-        sql = f"""SELECT c.record_type, c.record_id, {_RECORD_NAME} AS name, c.field, c.certainty, c.quote,
+        params |= {f"w{i}": " " + w.lower() for i, w in enumerate(words)}
+        # FTS5 hands matches over newest first and stops at the pool; snippets only for the hits shown
+        sql = f"""WITH pool AS MATERIALIZED (
+                    SELECT claim_fts.rowid AS id, ' ' || lower(c.quote || ' ' || coalesce(c.value, '')) AS doc
+                    FROM claim_fts JOIN claim c ON c.id = claim_fts.rowid
+                    WHERE claim_fts MATCH :q{where} ORDER BY claim_fts.rowid DESC LIMIT :pool),
+                  tf AS MATERIALIZED (SELECT id, length(doc) AS n, {_tf_sql(len(words))} FROM pool),
+                  top AS (SELECT id, {_bm25_sql(len(words))} AS score FROM tf ORDER BY score DESC LIMIT :limit)
+                  SELECT c.record_type, c.record_id, {_RECORD_NAME} AS name, c.field, c.certainty, c.quote,
                   NULL AS snippet, c.start, c."end", c.source_id, s.title, s.uri, top.score, c.id
-                  FROM (SELECT claim_fts.rowid AS id, -bm25(claim_fts) AS score
-                        FROM claim_fts JOIN claim c ON c.id = claim_fts.rowid
-                        WHERE claim_fts MATCH :q{where} ORDER BY claim_fts.rowid DESC LIMIT :pool) AS top
-                  JOIN claim c ON c.id = top.id JOIN source s ON s.id = c.source_id
-                  ORDER BY top.score DESC LIMIT :limit"""
+                  FROM top JOIN claim c ON c.id = top.id JOIN source s ON s.id = c.source_id
+                  ORDER BY top.score DESC"""
     else:
         params["q"], params["pool"] = " ".join(words), RANK_POOL
         # the newest matches (the planner walks the primary key back for common words, the GIN index
@@ -117,7 +121,7 @@ def search(engine: Engine, query: str, limit: int = DEFAULT_LIMIT, certainty: st
                   ts_headline('english', c.quote, websearch_to_tsquery('english', :q),
                               'StartSel=[, StopSel=], MaxWords=30, MinWords=10') AS snippet,
                   c.start, c."end", c.source_id, s.title, s.uri, top.score, c.id
-                  FROM (SELECT newest.id, ts_rank(newest.v, websearch_to_tsquery('english', :q)) AS score
+                  FROM (SELECT newest.id, ts_rank(newest.v, websearch_to_tsquery('english', :q), 1) AS score
                         FROM (SELECT c.id, c.claim_fts_vector AS v FROM claim c
                               WHERE c.claim_fts_vector @@ websearch_to_tsquery('english', :q){where}
                               ORDER BY c.id DESC LIMIT :pool) AS newest
@@ -133,6 +137,20 @@ def search(engine: Engine, query: str, limit: int = DEFAULT_LIMIT, certainty: st
                 f"AND rowid IN ({', '.join(str(int(r[13])) for r in rows)})"), {"q": params["q"]}).all())
             rows = [(*r[:6], snippets.get(r[13], r[5]), *r[7:]) for r in rows]
     return [Hit(*row[:12], score=float(row[12])) for row in rows]
+
+
+def _tf_sql(n_words: int) -> str:
+    """Columns t0..tN: how often each word :wI starts a word of the pooled claim's text (`doc`)."""
+    return ", ".join(f"max(1.0, (length(doc) - length(replace(doc, :w{i}, ''))) * 1.0 / length(:w{i})) AS t{i}"
+                     for i in range(n_words))
+
+
+def _bm25_sql(n_words: int) -> str:
+    """BM25 from the term frequencies t0..tN and the text length n, without FTS5's bm25(): that one
+    counts every match of every word in the register for its IDF, a cost that grows with the register,
+    and since every hit of an AND query holds every word, IDF adds alike to each and orders nothing."""
+    norm = f"{K1} * (1 - {B} + {B} * n / {AVG_CHARS}.0)"
+    return " + ".join(f"t{i} * {K1 + 1} / (t{i} + {norm})" for i in range(n_words))
 
 
 def _one_per_record(rows, limit: int) -> list:
