@@ -33,7 +33,7 @@ from corpus import POOLS, generate  # noqa: E402
 
 from counterwatch.extract.nlp import MODEL_PACKAGES  # noqa: E402
 from counterwatch.ingest import Source  # noqa: E402
-from counterwatch.query.paths import AmbiguousName, UnknownName, between  # noqa: E402
+from counterwatch.query.paths import AmbiguousName, UnknownName, between, views  # noqa: E402
 from counterwatch.query.search import search  # noqa: E402
 from counterwatch.store import connect  # noqa: E402
 from counterwatch.store.intake import ingest  # noqa: E402
@@ -174,12 +174,11 @@ def _queries(url: str) -> dict:
     out["search_ms"] = latency(lat)
     log(f"  search p95 {out['search_ms']['p95']} ms")
 
-    t = time.perf_counter()
-    between(engine, "Human Rights Watch", "Amnesty International", include_proposed=True)
-    out["path_graph_build_s"] = round(time.perf_counter() - t, 2)
     from counterwatch.query import graph
+    t = time.perf_counter()  # what the first question after a write pays: the graph and its search views
     g = graph.build(engine, include_proposed=True)
-    simple = g.graph["undirected"]
+    simple, _ = views(g)
+    out["path_graph_build_s"] = round(time.perf_counter() - t, 2)
     linked = sorted(n for n in simple if simple.degree(n))
     label = lambda n: g.nodes[n]["label"]  # noqa: E731
     out["path_graph"] = {"nodes": g.number_of_nodes(), "edges": g.number_of_edges()}

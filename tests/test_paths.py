@@ -80,3 +80,37 @@ def test_exposure_report_and_path_api(engine, tmp_path):
     assert client.get("/api/path", params={"start": "Nordvik Institute", "goal": "Kashgar"}).status_code == 409
     page = client.get("/path", params={"start": "Anna Berg", "goal": "Ministry of State Security", "proposed": "1"})
     assert "collaborates_with" in page.text
+
+
+def test_paths_through_the_core_match_every_simple_path_of_the_whole_graph():
+    """The search runs on the 2-core with trees joined on; on small graphs with few paths it must
+    find exactly what enumerating every simple path of the whole graph finds."""
+    import random
+
+    import networkx as nx
+
+    from counterwatch.query.graph import CREDIBILITY, EdgeClaim
+
+    rng, compared = random.Random(3), 0
+    for trial in range(60):
+        g = nx.MultiDiGraph()
+        for n in range(24):
+            g.add_node(f"n{n}", label=f"n{n}", kind="entity", aliases=[])
+        for j in range(rng.randint(22, 30)):
+            u, v = rng.sample(range(24), 2)
+            level = rng.choice(["documented", "reported", "alleged"])
+            g.add_edge(f"n{u}", f"n{v}", weight=CREDIBILITY[level],
+                       claim=EdgeClaim("collaborates_with", level, j, None, "quote", j))
+        simple = nx.Graph(g.to_undirected())
+        a, b = rng.sample(list(g.nodes), 2)
+        every = list(nx.all_simple_paths(simple, a, b, cutoff=4))
+        if len(every) > 10:
+            continue
+        compared += 1
+        weight = lambda u, v: min(d["weight"] for d in [*g.get_edge_data(u, v, default={}).values(),  # noqa: E731
+                                                         *g.get_edge_data(v, u, default={}).values()])
+        cost = lambda p: round(sum(weight(u, v) for u, v in zip(p, p[1:])), 2)  # noqa: E731
+        want = sorted((len(p) - 1, cost(p)) for p in every)[:3]
+        got = [(p["hops"], p["cost"]) for p in paths(g, a, b, k=3, max_hops=4)]
+        assert got == want, (trial, a, b)
+    assert compared >= 30

@@ -12,14 +12,14 @@ from pathlib import Path
 
 import networkx as nx
 
-from counterwatch.query.paths import paths, undirected
+from counterwatch.query.paths import paths, views
 
 CHROMIUM = ("chromium", "chromium-browser", "google-chrome")
 
 
 def exposure(g: nx.MultiDiGraph, start: str, hops: int = 3) -> list[dict]:
     """Deployments reachable within `hops`, nearest first, each with its best path."""
-    simple = undirected(g)
+    simple, _ = views(g)
     if start not in simple:
         return []
     reach = nx.single_source_shortest_path_length(simple, start, cutoff=hops)
@@ -27,7 +27,7 @@ def exposure(g: nx.MultiDiGraph, start: str, hops: int = 3) -> list[dict]:
     for node, dist in sorted(reach.items(), key=lambda kv: kv[1]):
         if g.nodes[node]["kind"] != "deployment" or node == start:
             continue
-        best = paths(g, start, node, k=1, max_hops=hops, simple=simple)
+        best = paths(g, start, node, k=1, max_hops=hops)
         if best:
             found.append({"deployment": g.nodes[node]["label"], "node": node, "distance": dist, "path": best[0]["path"]})
     return found

@@ -102,21 +102,64 @@ def undirected(g: nx.MultiDiGraph) -> nx.Graph:
     return simple
 
 
-def paths(g: nx.MultiDiGraph, start: str, goal: str, k: int = DEFAULT_K, max_hops: int = DEFAULT_MAX_HOPS,
-          simple: nx.Graph | None = None) -> list[dict]:
+def views(g: nx.MultiDiGraph) -> tuple[nx.Graph, nx.Graph]:
+    """The undirected graph and its 2-core, kept on the graph (graph.build keeps it per register state).
+
+    Why the core: every simple path between two core nodes stays inside it, and what the core drops
+    are trees (most deployments hang off one operator), each joined to the core by one edge, so a
+    path from a tree node enters the core by one fixed chain. Searching the core alone spares Yen's
+    algorithm the thousands of dead ends around every much-named operator."""
+    if "core" not in g.graph:
+        simple = undirected(g)
+        g.graph["undirected"], g.graph["core"] = simple, nx.k_core(simple, 2)
+    return g.graph["undirected"], g.graph["core"]
+
+
+def _chain(simple: nx.Graph, core: nx.Graph, node: str, goal: str) -> list[str] | None:
+    """The tree path from a node outside the core to the core node that joins its tree (or to `goal`
+    when it lies on that tree, or None when the tree joins no core); [node] for a core node."""
+    if node in core:
+        return [node]
+    parent, queue = {node: None}, [node]
+    for u in queue:  # breadth first over the tree only: its nodes are outside the core
+        for v in simple[u]:
+            if v in parent:
+                continue
+            parent[v] = u
+            if v == goal or v in core:
+                chain = [v]
+                while parent[chain[-1]] is not None:
+                    chain.append(parent[chain[-1]])
+                return chain[::-1]
+            queue.append(v)
+    return None
+
+
+def paths(g: nx.MultiDiGraph, start: str, goal: str, k: int = DEFAULT_K, max_hops: int = DEFAULT_MAX_HOPS) -> list[dict]:
     """Up to k simple paths, shortest first and the most credible among equally short ones."""
-    if simple is None:  # kept on the graph, which graph.build keeps per register state
-        if "undirected" not in g.graph:
-            g.graph["undirected"] = undirected(g)
-        simple = g.graph["undirected"]
-    if start not in simple or goal not in simple:
+    simple, core = views(g)
+    if start not in simple or goal not in simple or start == goal:
         return []
-    out = []
+    head = _chain(simple, core, start, goal)
+    if head is None:
+        return []
+    if head[-1] == goal:  # on one tree: the only path there is
+        candidates = iter([head])
+    else:
+        tail = _chain(simple, core, goal, start)
+        if tail is None:
+            return []
+        if tail[-1] == start:  # start is the core node that joins goal's tree
+            candidates = iter([tail[::-1]])
+        else:
+            a, b = head[-1], tail[-1]
+            middle = iter([[a]]) if a == b else nx.shortest_simple_paths(core, a, b)  # by hop count
+            candidates = (head[:-1] + nodes + tail[-2::-1] for nodes in middle)
+    out: list[dict] = []
     try:
-        gen = nx.shortest_simple_paths(simple, start, goal)  # by hop count
-        for nodes in islice(gen, k * 5):
-            if len(nodes) - 1 > max_hops:
-                break
+        for nodes in islice(candidates, k * 5):
+            if len(nodes) - 1 > max_hops or (len(out) >= k and len(nodes) - 1 > out[k - 1]["hops"]):
+                break  # longer than every path still to come could beat
             hops = []
             for u, v in zip(nodes, nodes[1:]):
                 c, reverse = _best_claim(g, u, v)
@@ -126,6 +169,6 @@ def paths(g: nx.MultiDiGraph, start: str, goal: str, k: int = DEFAULT_K, max_hop
             cost = sum(simple[u][v]["weight"] for u, v in zip(nodes, nodes[1:]))
             out.append({"hops": len(hops), "cost": round(cost, 2), "path": [asdict(h) for h in hops]})
     except nx.NetworkXNoPath:
-        return []
+        pass
     out.sort(key=lambda p: (p["hops"], p["cost"]))
     return out[:k]
