@@ -32,6 +32,7 @@ def connect(url: str | None = None) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")  # WAL: a crash never corrupts or loses a commit; only power loss may drop the last
+            cur.execute("PRAGMA cache_size=-65536")  # 64 MB: the default 2 MB re-reads a large register's index pages from the OS on every search
             cur.close()
     migrate(engine)
     from counterwatch.query.search import ensure_index  # the index belongs to search, the call to set-up
