@@ -166,6 +166,26 @@ def test_search_facets(engine, extractor):
     assert not search(engine, "cameras", status="planned")
 
 
+def test_search_facets_follow_an_edit_and_a_dump_round_trip(engine, extractor, tmp_path):
+    from counterwatch.exchange.dump import export_dump, import_dump
+    from counterwatch.query.search import search
+    from counterwatch.store import connect
+    from counterwatch.store.review import review
+
+    _ingest(engine, extractor, "a.txt", A)
+    dep = search(engine, "cameras", technology="face_recognition")[0].record_id
+    with Session(engine) as s:
+        tech = s.scalar(select(t.Claim).where(t.Claim.record_type == "deployment", t.Claim.record_id == dep,
+                                              t.Claim.field == "technology"))
+    review(engine, tech.id, "edit", "ana", value="drone")
+    assert dep not in {h.record_id for h in search(engine, "cameras", technology="face_recognition")}
+    assert dep in {h.record_id for h in search(engine, "Velmar", technology="drone", year=2021)}
+    copy = connect(f"sqlite:///{tmp_path / 'copy.sqlite'}")
+    import_dump(copy, export_dump(engine))
+    assert [h.record_type for h in search(copy, "Velmar", technology="drone", year=2021)] == ["deployment"]
+    assert not search(copy, "Velmar", technology="face_recognition")
+
+
 def test_interactive_review_queue_records_history(engine, extractor, tmp_path):
     from typer.testing import CliRunner
 

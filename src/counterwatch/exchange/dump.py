@@ -9,6 +9,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from counterwatch.extract.entities import key
+from counterwatch.store import facets
 from counterwatch.store import schema as t
 
 DUMP_VERSION = 1
@@ -105,5 +106,7 @@ def import_dump(engine: Engine, data: dict) -> dict:
                 session.add(t.Revision(claim_id=claim.id, **{k: v for k, v in rev.items() if k != "at"},
                                        at=datetime.fromisoformat(rev["at"])))
             counts["claims"] += 1
+        session.flush()
+        facets.refresh(session, did.values())
     return counts
 

@@ -13,22 +13,27 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import Engine, text
 
 from counterwatch.query.visibility import visible_sql
+from counterwatch.store.facets import token as facet_token
 
 DEFAULT_LIMIT = 20
+_INDEXED = {"technology": "technology", "year": "start", "country": "country", "status": "status"}  # filter: field
 RANK_POOL = 2000  # the newest matching claims are ranked, enough for any page of hits: ranking every
 # match of a common word grew with the register (100 ms at 10k reports, seconds at 100k)
 K1, B, AVG_CHARS = 1.2, 0.75, 160  # BM25's constants; a claim's quote is about one sentence
 _WORD = re.compile(r"\w+", re.UNICODE)
 
-_SQLITE_INDEX = [
-    "CREATE VIRTUAL TABLE IF NOT EXISTS claim_fts USING fts5(quote, value, content='claim', content_rowid='id')",
+_SQLITE_INDEX = [  # facets: a deployment's filter values as tokens (store/facets.py), '_' kept inside tokens
+    "CREATE VIRTUAL TABLE IF NOT EXISTS claim_fts USING fts5(quote, value, facets, content='claim', "
+    "content_rowid='id', tokenize=\"unicode61 tokenchars '_'\")",
     "CREATE TRIGGER IF NOT EXISTS claim_fts_ai AFTER INSERT ON claim BEGIN "
-    "INSERT INTO claim_fts(rowid, quote, value) VALUES (new.id, new.quote, new.value); END",
+    "INSERT INTO claim_fts(rowid, quote, value, facets) VALUES (new.id, new.quote, new.value, new.facets); END",
     "CREATE TRIGGER IF NOT EXISTS claim_fts_ad AFTER DELETE ON claim BEGIN "
-    "INSERT INTO claim_fts(claim_fts, rowid, quote, value) VALUES ('delete', old.id, old.quote, old.value); END",
+    "INSERT INTO claim_fts(claim_fts, rowid, quote, value, facets) "
+    "VALUES ('delete', old.id, old.quote, old.value, old.facets); END",
     "CREATE TRIGGER IF NOT EXISTS claim_fts_au AFTER UPDATE ON claim BEGIN "
-    "INSERT INTO claim_fts(claim_fts, rowid, quote, value) VALUES ('delete', old.id, old.quote, old.value); "
-    "INSERT INTO claim_fts(rowid, quote, value) VALUES (new.id, new.quote, new.value); END",
+    "INSERT INTO claim_fts(claim_fts, rowid, quote, value, facets) "
+    "VALUES ('delete', old.id, old.quote, old.value, old.facets); "
+    "INSERT INTO claim_fts(rowid, quote, value, facets) VALUES (new.id, new.quote, new.value, new.facets); END",
 ]
 _PG_INDEX = [  # a stored tsvector: ranking reads it instead of re-parsing every matching quote
     "ALTER TABLE claim ADD COLUMN IF NOT EXISTS claim_fts_vector tsvector GENERATED ALWAYS AS "
@@ -58,11 +63,15 @@ class Hit:
 
 
 def ensure_index(engine: Engine) -> None:
-    """Create the full-text index and, on SQLite, the triggers that keep it in step."""
-    statements = _SQLITE_INDEX if engine.dialect.name == "sqlite" else _PG_INDEX
+    """Create the full-text index and, on SQLite, the triggers that keep it in step; an index created
+    over claims already stored (a migration dropped it) is rebuilt from them."""
+    sqlite = engine.dialect.name == "sqlite"
     with engine.begin() as conn:
-        for sql in statements:
+        fresh = sqlite and conn.scalar(text("SELECT count(*) FROM sqlite_master WHERE name = 'claim_fts'")) == 0
+        for sql in _SQLITE_INDEX if sqlite else _PG_INDEX:
             conn.execute(text(sql))
+        if fresh and conn.scalar(text("SELECT EXISTS (SELECT 1 FROM claim)")):
+            conn.execute(text("INSERT INTO claim_fts(claim_fts) VALUES ('rebuild')"))
 
 
 _RECORD_NAME = """CASE c.record_type
@@ -86,7 +95,11 @@ def search(engine: Engine, query: str, limit: int = DEFAULT_LIMIT, certainty: st
     if not words:
         return []
     filters, params = [], {"limit": limit * 5}
-    if certainty:
+    sqlite = engine.dialect.name == "sqlite"
+    tags = []  # on SQLite the index holds the facets: words and facets meet in one index query
+    if certainty and sqlite:
+        tags.append(facet_token("certainty", certainty))
+    elif certainty:
         filters.append("c.certainty = :certainty")
         params["certainty"] = certainty
     facets = [("country", "'country'", "{v} = {p}", country and country.upper()),
@@ -95,12 +108,16 @@ def search(engine: Engine, query: str, limit: int = DEFAULT_LIMIT, certainty: st
               ("year", "'start'", "substr({v}, 1, 4) = {p}", year and str(year)),
               ("actor", "'operator', 'supplier'", "lower({v}) LIKE {p}", actor and f"%{actor.lower()}%")]
     for param, fields, op, value in facets:
-        if value:
+        if value and sqlite and param in _INDEXED:
+            tags.append(facet_token(_INDEXED[param], value))
+        elif value:
             filters.append(_has_claim(fields, op, param))
             params[param] = value
     where = "".join(f" AND {f}" for f in filters) + visible_sql("c")
-    if engine.dialect.name == "sqlite":
-        params["q"], params["pool"] = " ".join('"' + w.replace('"', "") + '"' for w in words), RANK_POOL
+    if sqlite:
+        params["q"] = " ".join('"' + w.replace('"', "") + '"' for w in words) + \
+            "".join(f' AND facets : "{tag}"' for tag in tags)
+        params["pool"] = RANK_POOL
         params |= {f"w{i}": " " + w.lower() for i, w in enumerate(words)}
         # FTS5 hands matches over newest first and stops at the pool; snippets only for the hits shown
         sql = f"""WITH pool AS MATERIALIZED (
@@ -131,7 +148,7 @@ def search(engine: Engine, query: str, limit: int = DEFAULT_LIMIT, certainty: st
     with engine.connect() as conn:
         rows = conn.execute(text(sql), params).all()
         rows = _one_per_record(rows, limit)
-        if engine.dialect.name == "sqlite" and rows:
+        if sqlite and rows:
             snippets = dict(conn.execute(text(
                 "SELECT rowid, snippet(claim_fts, 0, '[', ']', '…', 16) FROM claim_fts WHERE claim_fts MATCH :q "
                 f"AND rowid IN ({', '.join(str(int(r[13])) for r in rows)})"), {"q": params["q"]}).all())

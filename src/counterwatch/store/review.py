@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from counterwatch.store import audit
+from counterwatch.store import audit, facets
 from counterwatch.store import schema as t
 from counterwatch.store.writer import source_titles
 
@@ -37,6 +37,9 @@ def review(engine: Engine, claim_id: int, action: str, editor: str, reason: str 
                          after_value=value if action == "edit" else claim.value, reason=reason)
         claim.status, claim.value = rev.after_status, rev.after_value
         session.add(rev)
+        if claim.record_type == "deployment" and claim.field in facets.FIELDS and rev.before_value != rev.after_value:
+            session.flush()
+            facets.refresh(session, [claim.record_id])
         audit.record(session, editor, f"claim.{action}", f"claim:{claim.id}",
                      before={"status": rev.before_status, "value": rev.before_value},
                      after={"status": rev.after_status, "value": rev.after_value, "reason": reason})

@@ -98,6 +98,7 @@ class Claim(Base):
     end: Mapped[int] = mapped_column(Integer)
     cue: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20), default="proposed", index=True)
+    facets: Mapped[str | None] = mapped_column(Text)  # the record's search facets as index tokens (store/facets.py)
 
 
 class Revision(Base):

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from counterwatch.extract.entities import key
 from counterwatch.extract.model import Evidence, Extraction
 from counterwatch.ingest.source import Source as ReadSource
-from counterwatch.store import audit
+from counterwatch.store import audit, facets
 from counterwatch.store import schema as t
 from counterwatch.store.resolution import canonical
 
@@ -58,10 +58,11 @@ def store_extraction(engine: Engine, source: ReadSource, x: Extraction, actor: s
                      [("supplier", v) for v in d.suppliers] + [("place", v) for v in d.places] + \
                      [("target", v) for v in d.targets] + [("status", d.status), ("certainty", d.certainty)] + \
                      ([("start", d.start)] if d.start else []) + ([("country", d.country)] if d.country else [])
+            tags = facets.tokens(fields)  # a new record: its facets are this document's
             for name, value in fields:
-                writer.add("deployment", dep.id, name, value, d.certainty, main)
+                writer.add("deployment", dep.id, name, value, d.certainty, main, tags)
             for ev in d.evidence:
-                writer.add("deployment", dep.id, "evidence", d.name, d.certainty, ev)
+                writer.add("deployment", dep.id, "evidence", d.name, d.certainty, ev, tags)
         for r in x.relations:
             s_id, o_id = ids.get(r.subject), ids.get(r.object)
             if s_id is None or o_id is None:
@@ -89,10 +90,11 @@ class _ClaimWriter:
     def count(self) -> int:
         return len(self.rows)
 
-    def add(self, record_type: str, record_id: int, field: str, value: str, certainty: str, ev: Evidence) -> None:
+    def add(self, record_type: str, record_id: int, field: str, value: str, certainty: str, ev: Evidence,
+            record_facets: str = "") -> None:
         self.rows.append(dict(source_id=self.source_id, record_type=record_type, record_id=record_id, field=field,
                               value=str(value)[:500], certainty=certainty, quote=ev.quote, start=ev.start,
-                              end=ev.end, cue=ev.cue))
+                              end=ev.end, cue=ev.cue, facets=facets.column(record_facets, certainty)))
 
     def flush(self) -> None:
         if self.rows:
