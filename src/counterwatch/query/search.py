@@ -35,9 +35,11 @@ _SQLITE_INDEX = [  # facets: a deployment's filter values as tokens (store/facet
     "VALUES ('delete', old.id, old.quote, old.value, old.facets); "
     "INSERT INTO claim_fts(rowid, quote, value, facets) VALUES (new.id, new.quote, new.value, new.facets); END",
 ]
-_PG_INDEX = [  # a stored tsvector: ranking reads it instead of re-parsing every matching quote
+_PG_INDEX = [  # a stored tsvector: ranking reads it instead of re-parsing every matching quote; the
+    # facet tokens go in verbatim (a text cast to tsvector splits at spaces only)
     "ALTER TABLE claim ADD COLUMN IF NOT EXISTS claim_fts_vector tsvector GENERATED ALWAYS AS "
-    "(to_tsvector('english', coalesce(quote, '') || ' ' || coalesce(value, ''))) STORED",
+    "(to_tsvector('english', coalesce(quote, '') || ' ' || coalesce(value, '')) || "
+    "coalesce(facets, '')::tsvector) STORED",
     "CREATE INDEX IF NOT EXISTS ix_claim_fts_vector ON claim USING gin (claim_fts_vector)",
 ]
 
@@ -96,19 +98,16 @@ def search(engine: Engine, query: str, limit: int = DEFAULT_LIMIT, certainty: st
         return []
     filters, params = [], {"limit": limit * 5}
     sqlite = engine.dialect.name == "sqlite"
-    tags = []  # on SQLite the index holds the facets: words and facets meet in one index query
-    if certainty and sqlite:
+    tags = []  # the index holds the facets (store/facets.py): words and facets meet in one index query
+    if certainty:
         tags.append(facet_token("certainty", certainty))
-    elif certainty:
-        filters.append("c.certainty = :certainty")
-        params["certainty"] = certainty
     facets = [("country", "'country'", "{v} = {p}", country and country.upper()),
               ("technology", "'technology'", "{v} = {p}", technology),
               ("status", "'status'", "{v} = {p}", status),
               ("year", "'start'", "substr({v}, 1, 4) = {p}", year and str(year)),
               ("actor", "'operator', 'supplier'", "lower({v}) LIKE {p}", actor and f"%{actor.lower()}%")]
     for param, fields, op, value in facets:
-        if value and sqlite and param in _INDEXED:
+        if value and param in _INDEXED:
             tags.append(facet_token(_INDEXED[param], value))
         elif value:
             filters.append(_has_claim(fields, op, param))
@@ -132,6 +131,9 @@ def search(engine: Engine, query: str, limit: int = DEFAULT_LIMIT, certainty: st
                   ORDER BY top.score DESC"""
     else:
         params["q"], params["pool"] = " ".join(words), RANK_POOL
+        params["tags"] = " & ".join(f"'{tag}'" for tag in tags) or None  # tokens are \\w only
+        match = "(websearch_to_tsquery('english', :q) && CAST(:tags AS tsquery))" if tags else \
+            "websearch_to_tsquery('english', :q)"
         # the newest matches (the planner walks the primary key back for common words, the GIN index
         # for rare ones), ranked; headlines only for the rows kept: ts_headline is the costly part
         sql = f"""SELECT c.record_type, c.record_id, {_RECORD_NAME} AS name, c.field, c.certainty, c.quote,
@@ -140,7 +142,7 @@ def search(engine: Engine, query: str, limit: int = DEFAULT_LIMIT, certainty: st
                   c.start, c."end", c.source_id, s.title, s.uri, top.score, c.id
                   FROM (SELECT newest.id, ts_rank(newest.v, websearch_to_tsquery('english', :q), 1) AS score
                         FROM (SELECT c.id, c.claim_fts_vector AS v FROM claim c
-                              WHERE c.claim_fts_vector @@ websearch_to_tsquery('english', :q){where}
+                              WHERE c.claim_fts_vector @@ {match}{where}
                               ORDER BY c.id DESC LIMIT :pool) AS newest
                         ORDER BY score DESC LIMIT :limit) AS top
                   JOIN claim c ON c.id = top.id JOIN source s ON s.id = c.source_id

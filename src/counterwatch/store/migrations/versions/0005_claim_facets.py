@@ -5,8 +5,8 @@ Revises: 0004
 
 Search filters (technology, start year, country, status) checked the record of every claim that
 matched the words, a cost that grew with the register. The facets column joins the full-text index
-so one index query answers words and facets (store/facets.py). On SQLite the index is dropped here
-and rebuilt with the new column by search.ensure_index.
+so one index query answers words and facets (store/facets.py). The index (SQLite's FTS5 table,
+PostgreSQL's stored tsvector) is dropped here and rebuilt with the facets by search.ensure_index.
 """
 import sqlalchemy as sa
 from alembic import op
@@ -20,13 +20,14 @@ depends_on = None
 
 _SQLITE_FTS = ["DROP TRIGGER IF EXISTS claim_fts_ai", "DROP TRIGGER IF EXISTS claim_fts_ad",
                "DROP TRIGGER IF EXISTS claim_fts_au", "DROP TABLE IF EXISTS claim_fts"]
+_PG_FTS = ["ALTER TABLE claim DROP COLUMN IF EXISTS claim_fts_vector"]  # its index goes with it
 
 
 def upgrade() -> None:
     conn = op.get_bind()
-    if conn.dialect.name == "sqlite":
-        for sql in _SQLITE_FTS:  # rebuilt with the facets column; no index work per backfilled row
-            op.execute(sql)
+    # the full-text index is rebuilt with the facets by search.ensure_index; none is kept up per backfilled row
+    for sql in _SQLITE_FTS if conn.dialect.name == "sqlite" else _PG_FTS:
+        op.execute(sql)
     op.add_column('claim', sa.Column('facets', sa.Text(), nullable=True))
     op.execute("UPDATE claim SET facets = 'cert_' || lower(certainty)")  # facets.column() of a claim with no record tokens
     fields = ", ".join(f"'{f}'" for f in FIELDS)
@@ -48,8 +49,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     conn = op.get_bind()
-    if conn.dialect.name == "sqlite":
-        for sql in _SQLITE_FTS:
-            op.execute(sql)
+    for sql in _SQLITE_FTS if conn.dialect.name == "sqlite" else _PG_FTS:
+        op.execute(sql)
     with op.batch_alter_table('claim') as batch_op:
         batch_op.drop_column('facets')
