@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from counterwatch.extract.model import Evidence
 from counterwatch.ingest import Source
 from counterwatch.store import store_extraction
 from counterwatch.store import schema as t
@@ -59,6 +62,30 @@ def test_a_failing_document_stores_nothing(engine, extractor):
     with pytest.raises(Exception):
         store_extraction(engine, src, result)
     assert stats(engine)["sources"] == 0 and stats(engine)["claims"] == 0
+
+
+def test_a_relation_stated_twice_is_one_relation_with_a_claim_per_statement(engine, extractor):
+    src = Source(uri="b.txt", text=B)
+    x = extractor(src)
+    assert x.relations, "the fixture text states a relation"
+    first = x.relations[0]
+    i = B.index("Jana Novak")
+    x.relations.append(replace(first, certainty="alleged", evidence=Evidence(i, i + 10, B[i:i + 10])))
+    store_extraction(engine, src, x)
+    again = Source(uri="b2.txt", text=B + " More later.")
+    store_extraction(engine, again, extractor(again))
+    with Session(engine) as s:
+        ids = {(r.subject_id, r.predicate, r.object_id): r.id for r in s.scalars(select(t.Relation))}
+        assert len(ids) == s.query(t.Relation).count()  # no triple stored twice
+        claims = s.execute(select(t.Claim.source_id, t.Claim.certainty, t.Claim.start)
+                           .where(t.Claim.record_type == "relation", t.Claim.field == first.predicate,
+                                  t.Claim.value == f"{first.subject} -> {first.object}")).all()
+        rel_ids = set(s.scalars(select(t.Claim.record_id).where(t.Claim.record_type == "relation",
+                                                                t.Claim.value == f"{first.subject} -> {first.object}")))
+    assert len(rel_ids) == 1  # both statements and the second source's point at one relation
+    assert len({c.source_id for c in claims}) == 2
+    assert ("alleged", i) in {(c.certainty, c.start) for c in claims}
+    assert len(claims) >= 3
 
 
 def test_search_finds_the_record_with_its_quote_and_survives_query_syntax(engine, extractor):

@@ -4,6 +4,7 @@ as edges, each carrying the claims (certainty, source, quote) it rests on."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import networkx as nx
 from sqlalchemy import Engine, and_, func, or_, select
@@ -17,7 +18,7 @@ REVIEWED = ("accepted",)
 WITH_PROPOSED = ("accepted", "proposed")
 
 
-@dataclass
+@dataclass(slots=True)  # one per claim edge: at 100k reports, hundreds of thousands of them
 class EdgeClaim:
     predicate: str
     certainty: str
@@ -59,34 +60,38 @@ def register_stamp(engine: Engine) -> tuple:
 def _build(engine: Engine, include_proposed: bool, include_denied: bool) -> nx.MultiDiGraph:
     statuses = WITH_PROPOSED if include_proposed else REVIEWED
     g = nx.MultiDiGraph()
+    norm = lru_cache(maxsize=None)(key)  # the same operator names recur across thousands of claims
     with Session(engine) as session:
         titles = dict(session.execute(select(t.Source.id, t.Source.title)).all())
         entities = session.scalars(select(t.Entity).where(t.Entity.merged_into.is_(None))
                                    .options(selectinload(t.Entity.aliases))).all()
         by_key = {}
         for e in entities:
-            g.add_node(f"e{e.id}", label=e.name, kind=e.type, aliases=[a.name for a in e.aliases])
             for k in [e.key, *(a.key for a in e.aliases)]:
                 by_key.setdefault(k, e.id)
-        for d_id, d_name in session.execute(select(t.Deployment.id, t.Deployment.name)):
-            g.add_node(f"d{d_id}", label=d_name, kind="deployment", aliases=[])
+        g.add_nodes_from((f"e{e.id}", {"label": e.name, "kind": e.type, "aliases": [a.name for a in e.aliases]})
+                         for e in entities)
+        g.add_nodes_from((f"d{d_id}", {"label": d_name, "kind": "deployment", "aliases": []})
+                         for d_id, d_name in session.execute(select(t.Deployment.id, t.Deployment.name)))
         relations = {r.id: (r.subject_id, r.object_id, r.predicate) for r in session.scalars(select(t.Relation))}
         edge_claims = or_(t.Claim.record_type == "relation",
                           and_(t.Claim.record_type == "deployment", t.Claim.field.in_(["operator", "supplier"])))
         claims = session.execute(select(t.Claim.id, t.Claim.record_type, t.Claim.record_id, t.Claim.field,
                                         t.Claim.value, t.Claim.certainty, t.Claim.source_id, t.Claim.quote)
                                  .where(t.Claim.status.in_(statuses), edge_claims))
+        edges = []  # added in one call: networkx's per-edge add_edge was most of the build
         for c in claims:
             if c.certainty == "denied" and not include_denied:
                 continue
             if c.record_type == "relation" and c.record_id in relations:
                 s_id, o_id, pred = relations[c.record_id]
                 u, v = f"e{s_id}", f"e{o_id}"
-            elif c.record_type == "deployment" and key(c.value) in by_key:
-                u, v = f"e{by_key[key(c.value)]}", f"d{c.record_id}"
+            elif c.record_type == "deployment" and norm(c.value) in by_key:
+                u, v = f"e{by_key[norm(c.value)]}", f"d{c.record_id}"
                 pred = "operates" if c.field == "operator" else "supplies_to_deployment"
             else:
                 continue
-            g.add_edge(u, v, claim=EdgeClaim(pred, c.certainty, c.source_id, titles.get(c.source_id), c.quote, c.id),
-                       weight=CREDIBILITY.get(c.certainty, 2.0))
+            edges.append((u, v, {"claim": EdgeClaim(pred, c.certainty, c.source_id, titles.get(c.source_id), c.quote,
+                                                    c.id), "weight": CREDIBILITY.get(c.certainty, 2.0)}))
+    g.add_edges_from(edges)
     return g

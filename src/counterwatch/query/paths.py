@@ -94,11 +94,13 @@ def between(engine, start: str, goal: str, k: int = DEFAULT_K, max_hops: int = D
 
 def undirected(g: nx.MultiDiGraph) -> nx.Graph:
     """One edge per linked pair, weighted by its most credible claim; build once per graph."""
+    best: dict[tuple[str, str], float] = {}
+    for u, v, w in g.edges(data="weight"):
+        pair = (u, v) if u < v else (v, u)
+        if w < best.get(pair, float("inf")):
+            best[pair] = w
     simple = nx.Graph()
-    for u, v, d in g.edges(data=True):
-        w = d["weight"]
-        if not simple.has_edge(u, v) or simple[u][v]["weight"] > w:
-            simple.add_edge(u, v, weight=w)
+    simple.add_weighted_edges_from((u, v, w) for (u, v), w in best.items())
     return simple
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, func, insert, select, text
+from sqlalchemy import Engine, func, insert, select, text, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from counterwatch.extract.entities import key
@@ -33,8 +33,11 @@ class IngestResult:
 
 def store_extraction(engine: Engine, source: ReadSource, x: Extraction, actor: str = "ingest") -> IngestResult:
     with Session(engine) as session, session.begin():
-        if engine.dialect.name == "postgresql":  # concurrent writers (team, cluster) resolve one at a time
-            session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": STORE_LOCK})
+        if engine.dialect.name == "postgresql":  # concurrent writers (team, cluster) resolve one at a time;
+            # commits need not wait for the WAL flush: a transaction lost to a server crash is a source not
+            # yet stored, which the next ingest stores (never half, never twice)
+            session.execute(text("SELECT pg_advisory_xact_lock(:k), set_config('synchronous_commit', 'off', true)"),
+                            {"k": STORE_LOCK})
         known = session.scalar(select(t.Source).where(t.Source.sha256 == source.sha256))
         if known is not None:
             return IngestResult("unchanged", known.id)
@@ -63,17 +66,12 @@ def store_extraction(engine: Engine, source: ReadSource, x: Extraction, actor: s
                 writer.add("deployment", dep.id, name, value, d.certainty, main, tags)
             for ev in d.evidence:
                 writer.add("deployment", dep.id, "evidence", d.name, d.certainty, ev, tags)
-        for r in x.relations:
-            s_id, o_id = ids.get(r.subject), ids.get(r.object)
-            if s_id is None or o_id is None:
-                continue
-            rel = session.scalar(select(t.Relation).where(t.Relation.subject_id == s_id, t.Relation.predicate == r.predicate,
-                                                          t.Relation.object_id == o_id))
-            if rel is None:
-                rel = t.Relation(subject_id=s_id, predicate=r.predicate, object_id=o_id)
-                session.add(rel)
-                session.flush()
-            writer.add("relation", rel.id, r.predicate, f"{r.subject} -> {r.object}", r.certainty, r.evidence)
+        stated = [(r, ids.get(r.subject), ids.get(r.object)) for r in x.relations]
+        stated = [(r, s_id, o_id) for r, s_id, o_id in stated if s_id is not None and o_id is not None]
+        rel_ids = _resolve_relations(session, {(s_id, r.predicate, o_id) for r, s_id, o_id in stated})
+        for r, s_id, o_id in stated:
+            writer.add("relation", rel_ids[(s_id, r.predicate, o_id)], r.predicate, f"{r.subject} -> {r.object}",
+                       r.certainty, r.evidence)
         writer.flush()
         audit.record(session, actor, "source.store", f"source:{row.id}",
                      after={"uri": source.uri, "sha256": source.sha256, "version": version, "claims": writer.count})
@@ -81,7 +79,8 @@ def store_extraction(engine: Engine, source: ReadSource, x: Extraction, actor: s
 
 
 class _ClaimWriter:
-    """Collects a document's claims and inserts them in one executemany (one ORM object each was slow)."""
+    """Collects a document's claims and inserts them in one executemany: one ORM object each was slow, and
+    the ORM's bulk insert still splits the rows by which values are None."""
 
     def __init__(self, session: Session, source_id: int) -> None:
         self.session, self.source_id, self.rows = session, source_id, []
@@ -98,7 +97,7 @@ class _ClaimWriter:
 
     def flush(self) -> None:
         if self.rows:
-            self.session.execute(insert(t.Claim), self.rows)
+            self.session.connection().execute(insert(t.Claim.__table__), self.rows)
 
 
 def _resolve_entities(session: Session, entities: list) -> dict[str, int]:
@@ -138,6 +137,23 @@ def _resolve_entities(session: Session, entities: list) -> dict[str, int]:
         resolved[e.name] = found
     session.flush()
     return {name: ent.id for name, ent in resolved.items()}
+
+
+def _resolve_relations(session: Session, triples: set[tuple[int, str, int]]) -> dict[tuple[int, str, int], int]:
+    """Relation ids for (subject, predicate, object) triples, creating the new ones: one look-up for
+    the document, not one per statement."""
+    if not triples:
+        return {}
+    rel = t.Relation
+    found = {(s, p, o): i for i, s, p, o in session.execute(
+        select(rel.id, rel.subject_id, rel.predicate, rel.object_id)
+        .where(tuple_(rel.subject_id, rel.predicate, rel.object_id).in_(list(triples))))}
+    new = {tr: t.Relation(subject_id=tr[0], predicate=tr[1], object_id=tr[2]) for tr in triples if tr not in found}
+    if new:
+        session.add_all(new.values())
+        session.flush()
+        found.update({tr: r.id for tr, r in new.items()})
+    return found
 
 
 def _oldest(candidates) -> t.Entity | None:
