@@ -45,3 +45,18 @@ def test_ingest_on_two_cores_stores_the_same_register(tmp_path: Path):
         assert r.exit_code == 0, r.output
         figures.append(runner.invoke(app, ["stats", "--json", "--database", url]).output)
     assert figures[0] == figures[1] and '"sources": 3' in figures[0]
+
+
+def test_ingest_leaves_the_planner_statistics_current(engine):
+    """After `counterwatch ingest`, PostgreSQL's planner knows the claims are there (search picks its
+    plans by them; autovacuum may lag a bulk load or be off)."""
+    from sqlalchemy import text
+
+    url = engine.url.render_as_string(hide_password=False)
+    r = CliRunner().invoke(app, ["ingest", str(ROOT / "samples" / "pegasus-mexico.txt"), "--database", url])
+    assert r.exit_code == 0, r.output
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            analyzed = conn.scalar(text("SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables "
+                                        "WHERE relname = 'claim' AND schemaname = current_schema()"))
+        assert analyzed

@@ -114,6 +114,24 @@ def test_search_ranks_the_tighter_claim_first(engine, extractor):
     assert hits[0].score > hits[1].score
 
 
+def test_search_ranks_the_newest_matches_however_common_the_words(engine, extractor, monkeypatch):
+    """The pool of ranked matches is the newest RANK_POOL matching claims, whether PostgreSQL finds them
+    by walking the newest claims or through the text index; a window covering every claim is the truth."""
+    from counterwatch.query import search as s
+
+    for i, body in enumerate([A, B, A.replace("Velmar", "Ostrava"), B.replace("Idemia", "Thales"), A + " Idemia too."]):
+        _ingest(engine, extractor, f"{i}.txt", body)
+    monkeypatch.setattr(s, "RANK_POOL", 3)
+    queries = [("police", {}), ("Human Rights Watch", {}), ("Idemia", {}), ("scanners", {"certainty": "reported"}),
+               ("cameras", {"technology": "face_recognition"})]
+    monkeypatch.setattr(s, "RECENT_WINDOW", 10**9)  # one walk over every claim
+    truth = {q: [(h.record_type, h.record_id, h.quote) for h in s.search(engine, q, **f)] for q, f in queries}
+    assert all(truth.values())
+    for window in (1, 2, 7):  # a window this small makes the rest come by walking on or through the index
+        monkeypatch.setattr(s, "RECENT_WINDOW", window)
+        assert {q: [(h.record_type, h.record_id, h.quote) for h in s.search(engine, q, **f)] for q, f in queries} == truth
+
+
 def test_review_keeps_history_and_record_view_cites_claims(engine, extractor):
     from counterwatch.query.records import show
     from counterwatch.store.review import ReviewError, history, review

@@ -100,9 +100,11 @@ def ingest(
                 raise typer.Exit(2) from None
         else:
             tally = dict(run_ingest(engine, iter_sources(inputs), workers, on_done=done))
+    from counterwatch.store.db import refresh_statistics
     from counterwatch.store.resolution import auto_merge
 
     tally["entities merged"] = auto_merge(engine)
+    refresh_statistics(engine)
     err.print(", ".join(f"{v} {k}" for k, v in tally.items()), highlight=False)
     if tally.get("failed"):
         raise typer.Exit(1)

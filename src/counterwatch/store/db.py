@@ -7,7 +7,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -38,6 +38,16 @@ def connect(url: str | None = None) -> Engine:
     from counterwatch.query.search import ensure_index  # the index belongs to search, the call to set-up
     ensure_index(engine)
     return engine
+
+
+def refresh_statistics(engine: Engine) -> None:
+    """After a bulk ingest, let PostgreSQL's planner see the register as it now is. Search chooses
+    between walking the newest claims and reading the text index by how common the words are; with
+    the statistics of an empty table (autovacuum lags behind a bulk load, or is off) it reads every
+    match of a common word. SQLite's planner needs no statistics for these queries."""
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(text("ANALYZE source, entity, alias, deployment, relation, claim"))
 
 
 def alembic_config() -> Config:
