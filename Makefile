@@ -37,9 +37,10 @@ bench: $(STAMP)
 
 SCALE_DOCS ?= 100000
 SCALE_DIR ?= /var/tmp/counterwatch-scale
+SCALE_PG ?=
 
 bench-scale: $(STAMP)
-	$(BIN)/python benchmarks/scale.py --docs $(SCALE_DOCS) --dir $(SCALE_DIR)
+	$(BIN)/python benchmarks/scale.py --docs $(SCALE_DOCS) --dir $(SCALE_DIR) $(if $(SCALE_PG),--pg $(SCALE_PG))
 
 bench-pages: $(STAMP)
 	$(BIN)/python benchmarks/pages.py --docs $(SHARED)/devset/docs
