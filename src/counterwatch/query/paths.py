@@ -117,6 +117,13 @@ def views(g: nx.MultiDiGraph) -> tuple[nx.Graph, nx.Graph]:
     return g.graph["undirected"], g.graph["core"]
 
 
+def prepare(g: nx.MultiDiGraph) -> tuple[nx.Graph, nx.Graph]:
+    """Everything a question reads besides the graph (name index, undirected view, 2-core), built now
+    rather than by the first question; returns the views."""
+    _name_index(g)
+    return views(g)
+
+
 def _chain(simple: nx.Graph, core: nx.Graph, node: str, goal: str) -> list[str] | None:
     """The tree path from a node outside the core to the core node that joins its tree (or to `goal`
     when it lies on that tree, or None when the tree joins no core); [node] for a core node."""
