@@ -173,15 +173,18 @@ def _pg_newest(conn, match: str, where: str, params: dict) -> list[int]:
     """
     pool = params["pool"]
     edge = (conn.scalar(text("SELECT max(id) FROM claim")) or 0) - RECENT_WINDOW
-    walk = ("SELECT c.id FROM claim c WHERE c.id {cmp} :edge AND ts_match_vq(c.claim_fts_vector, " + match + ")"
-            + where + " ORDER BY c.id DESC LIMIT :n")
-    ids = list(conn.scalars(text(walk.format(cmp=">")), params | {"edge": edge, "n": pool}))
+
+    def walk(side: str):
+        return text(f"SELECT c.id FROM claim c WHERE c.id {side} :edge AND ts_match_vq(c.claim_fts_vector, {match})"
+                    f"{where} ORDER BY c.id DESC LIMIT :n")
+
+    ids = list(conn.scalars(walk(">"), params | {"edge": edge, "n": pool}))
     need = pool - len(ids)
     if need <= 0 or edge <= 0:
         return ids
     rate = len(ids) / RECENT_WINDOW
     if rate and need / rate < INDEX_FETCH_COST * rate * edge:
-        return ids + list(conn.scalars(text(walk.format(cmp="<=")), params | {"edge": edge, "n": need}))
+        return ids + list(conn.scalars(walk("<="), params | {"edge": edge, "n": need}))
     older = conn.scalars(text(f"SELECT c.id FROM claim c WHERE c.claim_fts_vector @@ {match} AND c.id <= :edge{where}"),
                          params | {"edge": edge})
     return ids + heapq.nlargest(need, older)
