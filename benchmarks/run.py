@@ -36,9 +36,7 @@ from counterwatch.ingest import Source  # noqa: E402
 from counterwatch.query.paths import AmbiguousName, UnknownName, between, prepare  # noqa: E402
 from counterwatch.query.search import search  # noqa: E402
 from counterwatch.store import connect  # noqa: E402
-from counterwatch.store.db import refresh_statistics  # noqa: E402
-from counterwatch.store.intake import ingest  # noqa: E402
-from counterwatch.store.resolution import auto_merge  # noqa: E402
+from counterwatch.store.intake import finish, ingest  # noqa: E402
 from counterwatch.store.writer import stats  # noqa: E402
 
 SEARCHES = 200
@@ -138,8 +136,7 @@ def bench_ingest(url: str, n: int, workers: int) -> dict:
 
     with PeakRSS() as rss:
         tally = ingest(engine, corpus_sources(n, counter), workers, on_done=done)
-        merged = auto_merge(engine)
-        refresh_statistics(engine)
+        merged = finish(engine)
     secs = time.perf_counter() - t0
     return {"ingest_seconds": round(secs, 1), "ingest_words_per_s": round(counter["words"] / secs),
             "ingest_docs_per_s": round(n / secs, 1), "ingest_peak_rss_mb": rss.mb, "ingest_peak_pss_mb": rss.pss_mb,

@@ -76,7 +76,7 @@ def ingest(
 ) -> None:
     """Extract and store sources with their claims; identical content is skipped."""
     from counterwatch.store import connect
-    from counterwatch.store.intake import ingest as run_ingest
+    from counterwatch.store.intake import finish, ingest as run_ingest
 
     engine = connect(database)
     progress = Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -100,11 +100,7 @@ def ingest(
                 raise typer.Exit(2) from None
         else:
             tally = dict(run_ingest(engine, iter_sources(inputs), workers, on_done=done))
-    from counterwatch.store.db import refresh_statistics
-    from counterwatch.store.resolution import auto_merge
-
-    tally["entities merged"] = auto_merge(engine)
-    refresh_statistics(engine)
+    tally["entities merged"] = finish(engine)
     err.print(", ".join(f"{v} {k}" for k, v in tally.items()), highlight=False)
     if tally.get("failed"):
         raise typer.Exit(1)

@@ -41,10 +41,9 @@ def connect(url: str | None = None) -> Engine:
 
 
 def refresh_statistics(engine: Engine) -> None:
-    """After a bulk ingest, let PostgreSQL's planner see the register as it now is. Search chooses
-    between walking the newest claims and reading the text index by how common the words are; with
-    the statistics of an empty table (autovacuum lags behind a bulk load, or is off) it reads every
-    match of a common word. SQLite's planner needs no statistics for these queries."""
+    """After a bulk ingest, give PostgreSQL's planner the register as it now is: with the statistics of
+    an empty table (autovacuum lags behind a bulk load, or is off) it plans every query, search's
+    index reads and record pages alike, for a handful of rows. SQLite's planner needs none here."""
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:
             conn.execute(text("ANALYZE source, entity, alias, deployment, relation, claim"))

@@ -11,7 +11,9 @@ from sqlalchemy import Engine
 from counterwatch.extract.parallel import extract_many
 from counterwatch.ingest.errors import InputError
 from counterwatch.ingest.source import Source
+from counterwatch.store.db import refresh_statistics
 from counterwatch.store.known import stored_check
+from counterwatch.store.resolution import auto_merge
 from counterwatch.store.writer import store_extraction
 
 OnDone = Callable[[Source | InputError, str], None]  # called with each item and its outcome
@@ -34,3 +36,12 @@ def ingest(engine: Engine, items: Iterable[Source | InputError], workers: int = 
         if on_done:
             on_done(item, outcome)
     return tally
+
+
+def finish(engine: Engine) -> int:
+    """What follows a bulk ingest, in-process or on a cluster: merge the entities it made that are
+    clearly one actor, then let the database's planner see the register as it now is. Returns how
+    many entities were merged."""
+    merged = auto_merge(engine)
+    refresh_statistics(engine)
+    return merged
