@@ -1,0 +1,275 @@
+"""Features for the trained components, shared by training and extraction so both see the same thing.
+
+Each function turns one decision (the role of an entity in a deployment, the relation of two
+mentions, the certainty of a claim, whether a date is a program's start) into a sparse dict of
+named features. The rule layer's answer is one feature among many: the models learn when to trust it.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+from counterwatch.extract import certainty, dates, roles
+from counterwatch.extract.model import Deployment, Entity, Relation
+from counterwatch.extract.nlp import lemma
+
+WINDOW_WORDS = 4  # words each side of a mention that describe its context
+MAX_PAIR_GAP = 6  # mentions apart two ends of a relation candidate may stand
+HEADER_CHARS = 600  # start of the page whose words hint at its genre (tender, ruling, minutes)
+_WORD = re.compile(r"[a-z][a-z'-]+|\d{4}")
+
+
+@dataclass
+class Context:
+    """What one source's rule pass produced, with the parse it rests on."""
+
+    text: str
+    sents: list[tuple[Span, int]]
+    entities: dict[str, Entity]
+    index: dict[tuple[int, int], str]
+    deployments: list[Deployment]
+    relations: list[Relation]
+    published: str | None = None
+    spans: list[tuple[int, int]] = field(init=False)
+    by_sentence: list[list[tuple[int, int, str]]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.spans = [(off + s.start_char, off + s.end_char) for s, off in self.sents]
+        starts = [a for a, _ in self.spans]
+        self.by_sentence = [[] for _ in self.spans]
+        for (a, b), name in sorted(self.index.items()):
+            i = bisect_right(starts, a) - 1
+            if i >= 0 and b <= self.spans[i][1]:
+                self.by_sentence[i].append((a, b, name))
+        self._starts = starts
+
+    def sentence_at(self, pos: int) -> int:
+        return bisect_right(self._starts, pos) - 1
+
+    def header_words(self) -> set[str]:
+        return set(_WORD.findall(self.text[:HEADER_CHARS].lower()))
+
+    def span_of(self, i: int, a: int, b: int) -> Span | None:
+        sent, off = self.sents[i]
+        return sent.doc.char_span(a - off, b - off, alignment_mode="expand")
+
+    def pool(self, dep: Deployment) -> list[int]:
+        """Sentences a deployment rests on, with their neighbours: where its actors are named."""
+        core = sorted({self.sentence_at(ev.start) for ev in dep.evidence} - {-1})
+        return sorted({j for i in core for j in (i - 1, i, i + 1) if 0 <= j < len(self.spans)})
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def _anchor(span: Span) -> Token:
+    """The token that attaches a name to its sentence (past compounds and flat name parts)."""
+    tok = span.root
+    while tok.dep_ in ("compound", "flat", "amod") and tok.head is not tok:
+        tok = tok.head
+    return tok
+
+
+def _name_features(prefix: str, e: Entity, out: dict[str, float]) -> None:
+    out[f"{prefix}type={e.type}"] = 1.0
+    out[f"{prefix}kind={e.kind or 'none'}"] = 1.0
+    ws = words(e.name)
+    for w in ws:
+        out[f"{prefix}nw={w}"] = 1.0
+    if ws:
+        out[f"{prefix}last={ws[-1]}"] = 1.0
+    if e.name.replace(".", "").isupper():
+        out[f"{prefix}acronym"] = 1.0
+    if e.type == "organization" and e.aliases:
+        out[f"{prefix}has_alias"] = 1.0
+
+
+def _mention_context(ctx: Context, i: int, a: int, b: int, prefix: str, out: dict[str, float]) -> None:
+    s0, s1 = ctx.spans[i]
+    before, after = words(ctx.text[s0:a])[-WINDOW_WORDS:], words(ctx.text[b:s1])[:WINDOW_WORDS]
+    for k, w in enumerate(reversed(before)):
+        out[f"{prefix}b{k}={w}"] = 1.0
+        out[f"{prefix}bw={w}"] = out.get(f"{prefix}bw={w}", 0.0) + 1.0
+    for k, w in enumerate(after):
+        out[f"{prefix}a{k}={w}"] = 1.0
+        out[f"{prefix}aw={w}"] = out.get(f"{prefix}aw={w}", 0.0) + 1.0
+    span = ctx.span_of(i, a, b)
+    if span is None:
+        return
+    tok = _anchor(span)
+    head = tok.head
+    out[f"{prefix}dep={tok.dep_}"] = 1.0
+    head_lemma = lemma(head) if head is not tok else "ROOT"
+    out[f"{prefix}head={head_lemma}"] = 1.0
+    out[f"{prefix}dep_head={tok.dep_}:{head_lemma}"] = 1.0
+    if head.dep_ in ("prep", "agent") and head.head is not head:  # "supplied by X", "cameras from X"
+        out[f"{prefix}prep_of={head_lemma}:{lemma(head.head)}"] = 1.0
+    if tok.dep_ == "appos" or any(c.dep_ == "appos" for c in tok.children):
+        out[f"{prefix}appos"] = 1.0
+    r = roles.role(span, ctx.text[s0:a])
+    out[f"{prefix}rule={r or 'none'}"] = 1.0
+
+
+def role_features(ctx: Context, dep: Deployment, name: str, pool: list[int], core: set[int]) -> dict[str, float]:
+    """Is `name` the operator, the supplier or neither of `dep`? Summed over its mentions near it."""
+    e = ctx.entities[name]
+    out: dict[str, float] = {"bias": 1.0}
+    _name_features("", e, out)
+    if name in dep.operators:
+        out["rule_operator"] = 1.0
+    if name in dep.suppliers:
+        out["rule_supplier"] = 1.0
+    n = 0
+    for i in pool:
+        for a, b, m in ctx.by_sentence[i]:
+            if m != name:
+                continue
+            n += 1
+            where = "core" if i in core else "near"
+            out[f"in_{where}"] = out.get(f"in_{where}", 0.0) + 1.0
+            _mention_context(ctx, i, a, b, "m:", out)
+    out["mentions_doc"] = min(len(e.mentions), 10) / 10
+    out["first_sentence"] = float(any(ctx.sentence_at(m.start) == min(pool) for m in e.mentions)) if pool else 0.0
+    out["mentions_near"] = min(n, 6) / 6
+    out[f"deployments={min(len(ctx.deployments), 4)}"] = 1.0
+    others = {m for i in pool for _, _, m in ctx.by_sentence[i] if m != name and ctx.entities[m].type != "place"}
+    out[f"competitors={min(len(others), 5)}"] = 1.0
+    return out
+
+
+def role_candidates(ctx: Context, dep: Deployment) -> list[str]:
+    """Organizations and persons named in a deployment's sentences or next to them."""
+    pool = ctx.pool(dep)
+    names = [m for i in pool for _, _, m in ctx.by_sentence[i] if ctx.entities[m].type != "place"]
+    return list(dict.fromkeys([*names, *dep.operators, *dep.suppliers]))
+
+
+def _path(t1: Token, t2: Token) -> str:
+    """Dependency labels from t1 up to the common ancestor and down to t2, with the ancestor's lemma."""
+    up1 = [t1, *t1.ancestors]
+    up2 = [t2, *t2.ancestors]
+    ids2 = {t.i: k for k, t in enumerate(up2)}
+    for k, t in enumerate(up1):
+        if t.i in ids2:
+            a = up1[:k]
+            b = up2[:ids2[t.i]]
+            if len(a) + len(b) > 5:
+                return "long"
+            return "/".join(x.dep_ for x in a) + f"^{lemma(t)}^" + "/".join(x.dep_ for x in reversed(b))
+    return "none"
+
+
+def pair_features(ctx: Context, i: int, m1: tuple[int, int, str], m2: tuple[int, int, str],
+                  rule: dict[tuple[str, str], str], roles_of: dict[str, set[str]]) -> dict[str, float]:
+    """The relation, if any, that sentence i states between two mentions (m1 before m2)."""
+    (a1, b1, n1), (a2, b2, n2) = m1, m2
+    e1, e2 = ctx.entities[n1], ctx.entities[n2]
+    out: dict[str, float] = {"bias": 1.0, f"types={e1.type}>{e2.type}": 1.0, f"kinds={e1.kind}>{e2.kind}": 1.0}
+    _name_features("l:", e1, out)
+    _name_features("r:", e2, out)
+    between = words(ctx.text[b1:a2])
+    out[f"gap={min(len(between), 12) // 3}"] = 1.0
+    for w in between[:12]:
+        out[f"bw={w}"] = 1.0
+    if between:
+        out[f"bfirst={between[0]}"] = 1.0
+        out[f"blast={between[-1]}"] = 1.0
+    if len(between) <= 4:
+        out["bphrase=" + " ".join(between)] = 1.0
+    raw = ctx.text[b1:a2]
+    if raw.strip().startswith(("'s", "’s")):
+        out["possessive"] = 1.0
+    if raw.strip() in (",", "(", "-", "—"):
+        out[f"punct={raw.strip()}"] = 1.0
+    s0, s1 = ctx.spans[i]
+    for w in words(ctx.text[s0:a1])[-3:]:
+        out[f"before={w}"] = 1.0
+    for w in words(ctx.text[b2:s1])[:3]:
+        out[f"after={w}"] = 1.0
+    sp1, sp2 = ctx.span_of(i, a1, b1), ctx.span_of(i, a2, b2)
+    if sp1 is not None and sp2 is not None:
+        out["path=" + _path(_anchor(sp1), _anchor(sp2))] = 1.0
+    got = rule.get((n1, n2))
+    if got:
+        out[f"rule={got}"] = 1.0
+    r1, r2 = roles_of.get(n1, set()), roles_of.get(n2, set())
+    for x in r1:
+        for y in r2:
+            out[f"roles={x}>{y}"] = 1.0
+    return out
+
+
+def pair_candidates(ctx: Context):
+    """(sentence, earlier mention, later mention) for named actors of one sentence."""
+    for i, ms in enumerate(ctx.by_sentence):
+        actors = [m for m in ms if ctx.entities[m[2]].type != "place"]
+        for k, m1 in enumerate(actors):
+            for m2 in actors[k + 1:k + 1 + MAX_PAIR_GAP]:
+                if m1[2] != m2[2] and m2[0] >= m1[1]:
+                    yield i, m1, m2
+
+
+def certainty_features(sentences: list[str], header: set[str]) -> dict[str, float]:
+    """How sure the source is: its words, the rule cascade's verdict per sentence, the page's genre."""
+    out: dict[str, float] = {"bias": 1.0}
+    for k, s in enumerate(sentences):
+        level, cue = certainty.classify(s)
+        out[f"rule={level}"] = out.get(f"rule={level}", 0.0) + 1.0
+        if k == 0:
+            out[f"rule0={level}"] = 1.0
+        if cue:
+            out[f"cue={cue.lower()}"] = 1.0
+        ws = words(s)
+        for w in ws:
+            out[f"w={w}"] = 1.0
+        for x, y in zip(ws, ws[1:]):
+            out[f"bi={x}_{y}"] = 1.0
+    for w in header:
+        out[f"h={w}"] = 1.0
+    return out
+
+
+@dataclass(frozen=True)
+class DateCandidate:
+    iso: str
+    sentence: int
+    offset: int  # absolute offset of the date in the text
+
+
+def date_candidates(ctx: Context, dep: Deployment) -> list[DateCandidate]:
+    out = []
+    for i in ctx.pool(dep):
+        a, b = ctx.spans[i]
+        for off, iso in dates.find_dates(ctx.text[a:b]):
+            out.append(DateCandidate(iso, i, a + off))
+    return out
+
+
+def date_features(ctx: Context, dep: Deployment, cand: DateCandidate, all_cands: list[DateCandidate]) -> dict[str, float]:
+    """Is this date when the program began (not the article's date, a renewal or an expansion)?"""
+    a, b = ctx.spans[cand.sentence]
+    core = {ctx.sentence_at(ev.start) for ev in dep.evidence}
+    out: dict[str, float] = {"bias": 1.0, f"precision={cand.iso.count('-')}": 1.0,
+                             "core" if cand.sentence in core else "near": 1.0}
+    before = words(ctx.text[a:cand.offset])
+    for k, w in enumerate(reversed(before[-WINDOW_WORDS:])):
+        out[f"b{k}={w}"] = 1.0
+    for w in before[-8:]:
+        out[f"bw={w}"] = 1.0
+    for w in words(ctx.text[cand.offset:b])[1:5]:
+        out[f"aw={w}"] = 1.0
+    years = sorted({c.iso[:4] for c in all_cands})
+    year = cand.iso[:4]
+    out[f"rank={min(years.index(year), 3)}"] = 1.0
+    if year == years[-1]:
+        out["latest"] = 1.0
+    if ctx.published and ctx.published[:4].isdigit():
+        diff = int(ctx.published[:4]) - int(year)
+        out[f"age={max(-1, min(diff, 6))}"] = 1.0
+    out[f"candidates={min(len(all_cands), 4)}"] = 1.0
+    return out

@@ -1,0 +1,143 @@
+"""The trained layer over the rule pass: roles, relations, certainty and start dates by the linear
+models of a model folder (`make train` writes it; `models/MANIFEST` says what it was trained on).
+
+Without a model folder, or with COUNTERWATCH_MODEL=rules, extraction is the rule pass alone.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+
+from counterwatch.extract import certainty as rule_certainty
+from counterwatch.extract import features as F
+from counterwatch.extract.linear import LinearModel
+from counterwatch.extract.model import Evidence, Relation
+
+COMPONENTS = ("roles", "relations", "certainty", "relation_certainty", "start")
+DEFAULT_THRESHOLDS = {"operator": 0.5, "supplier": 0.5, "relation": 0.5, "start": 0.3}
+SYMMETRIC = {"collaborates_with"}
+
+
+def default_model_dir() -> Path | None:
+    """COUNTERWATCH_MODEL (a folder, or 'rules' for none), else the folder shipped in the package."""
+    env = os.environ.get("COUNTERWATCH_MODEL")
+    if env == "rules":
+        return None
+    path = Path(env) if env else Path(str(files("counterwatch").joinpath("models", "current")))
+    return path if (path / "manifest.json").exists() else None
+
+
+@dataclass
+class Refiner:
+    """Applies the trained components of one model folder to a rule pass (see `refine`)."""
+
+    models: dict[str, LinearModel]
+    thresholds: dict[str, float]
+    version: str
+
+    @classmethod
+    def load(cls, folder: Path) -> "Refiner":
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        models = {c: LinearModel.load(folder / f"{c}.json") for c in COMPONENTS if (folder / f"{c}.json").exists()}
+        return cls(models, {**DEFAULT_THRESHOLDS, **manifest.get("thresholds", {})}, manifest.get("version", "?"))
+
+    def refine(self, ctx: F.Context) -> None:
+        """Rewrite the rule pass's roles, certainty and start, and its relations, in place."""
+        if "certainty" in self.models:
+            header = ctx.header_words()
+            for dep in ctx.deployments:
+                dep.certainty = self.models["certainty"].best(F.certainty_features([e.quote for e in dep.evidence], header))[0]
+        if "start" in self.models:
+            for dep in ctx.deployments:
+                dep.start = self._start(ctx, dep)
+        if "roles" in self.models:
+            for dep in ctx.deployments:
+                self._roles(ctx, dep)
+        if "relations" in self.models:
+            ctx.relations = self._relations(ctx)
+
+    def role_scores(self, ctx: F.Context, dep) -> dict[str, dict[str, float]]:
+        pool, core = ctx.pool(dep), {ctx.sentence_at(ev.start) for ev in dep.evidence}
+        return {name: self.models["roles"].proba(F.role_features(ctx, dep, name, pool, core))
+                for name in F.role_candidates(ctx, dep)}
+
+    def _roles(self, ctx: F.Context, dep) -> None:
+        scores = self.role_scores(ctx, dep)
+        ops = sorted((n for n, p in scores.items() if p.get("operator", 0) >= self.thresholds["operator"]),
+                     key=lambda n: -scores[n]["operator"])
+        sups = sorted((n for n, p in scores.items() if n not in ops and p.get("supplier", 0) >= self.thresholds["supplier"]),
+                      key=lambda n: -scores[n]["supplier"])
+        dep.operators, dep.suppliers = ops, sups
+        _cite_actors(ctx, dep, [*ops, *sups])
+
+    def _start(self, ctx: F.Context, dep) -> str | None:
+        cands = F.date_candidates(ctx, dep)
+        if not cands:
+            return None
+        scored = [(self.models["start"].proba(F.date_features(ctx, dep, c, cands)).get("start", 0.0), c) for c in cands]
+        p, best = max(scored, key=lambda x: (x[0], -x[1].offset))
+        return best.iso if p >= self.thresholds["start"] else None
+
+    def _relations(self, ctx: F.Context) -> list[Relation]:
+        rule = {(r.subject, r.object): f"{r.predicate}>" for r in ctx.relations}
+        rule.update({(r.object, r.subject): f"{r.predicate}<" for r in ctx.relations})
+        roles_of: dict[str, set[str]] = {}
+        for dep in ctx.deployments:
+            for n in dep.operators:
+                roles_of.setdefault(n, set()).add("op")
+            for n in dep.suppliers:
+                roles_of.setdefault(n, set()).add("sup")
+        best: dict[tuple[str, str, str], tuple[float, int]] = {}
+        for i, m1, m2 in F.pair_candidates(ctx):
+            label, p = self.models["relations"].best(F.pair_features(ctx, i, m1, m2, rule, roles_of))
+            if label == "none" or p < self.thresholds["relation"]:
+                continue
+            pred, arrow = label[:-1], label[-1]
+            subj, obj = (m1[2], m2[2]) if arrow == ">" else (m2[2], m1[2])
+            if pred in SYMMETRIC:
+                subj, obj = sorted((subj, obj))
+            k = (subj, pred, obj)
+            if k not in best or p > best[k][0]:
+                best[k] = (p, i)
+        out = []
+        for (subj, pred, obj), (_, i) in best.items():
+            out.append(self._relation(ctx, subj, pred, obj, i, "model"))
+        out.extend(self._implied(ctx, {(s, o) for s, p, o in best if p == "supplies"}))
+        return out
+
+    def _relation(self, ctx: F.Context, subj: str, pred: str, obj: str, i: int, how: str) -> Relation:
+        a, b = ctx.spans[i]
+        quote = ctx.text[a:b]
+        level, cue = rule_certainty.classify(quote)
+        if "relation_certainty" in self.models:
+            level = self.models["relation_certainty"].best(F.certainty_features([quote], ctx.header_words()))[0]
+        return Relation(subj, pred, obj, level, Evidence(a, b, quote, cue), pattern=f"{how}:{self.version}")
+
+    def _implied(self, ctx: F.Context, have: set[tuple[str, str]]) -> list[Relation]:
+        """A deployment's supplier supplies its operator: cite the sentence naming both, if one does."""
+        out = []
+        for dep in ctx.deployments:
+            for s in dep.suppliers:
+                for o in dep.operators:
+                    if (s, o) in have or ctx.entities[s].type != "organization":
+                        continue
+                    i = next((i for i in ctx.pool(dep) if {s, o} <= {m for _, _, m in ctx.by_sentence[i]}), None)
+                    if i is not None:
+                        have.add((s, o))
+                        out.append(self._relation(ctx, s, "supplies", o, i, "implied"))
+        return out
+
+
+def _cite_actors(ctx: F.Context, dep, names: list[str]) -> None:
+    """Every operator and supplier is named in one of the deployment's quotes."""
+    cited = {ctx.sentence_at(ev.start) for ev in dep.evidence}
+    for name in names:
+        sentences = [i for i in ctx.pool(dep) if any(m == name for _, _, m in ctx.by_sentence[i])]
+        if sentences and not cited & set(sentences):
+            a, b = ctx.spans[sentences[0]]
+            dep.evidence.append(Evidence(a, b, ctx.text[a:b], None))
+            cited.add(sentences[0])

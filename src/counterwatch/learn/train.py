@@ -1,0 +1,264 @@
+"""Train the extraction's linear components on the annotated corpus and write a model folder.
+
+The rule pass proposes candidates (entities of a deployment's sentences, mention pairs, dates);
+the corpus gold labels them through the shared scorer's own name matching; scikit-learn fits one
+logistic regression per decision; thresholds are chosen on the dev split; the test split is only
+scored. Everything is seeded and sorted, so the same corpus gives the same folder.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import platform
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import sklearn
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from counterwatch.extract import Extractor, to_json
+from counterwatch.extract import features as F
+from counterwatch.extract.learned import COMPONENTS, DEFAULT_THRESHOLDS, Refiner
+from counterwatch.extract.linear import LinearModel
+from counterwatch.ingest.source import Source
+from counterwatch.learn import corpus as C
+from counterwatch.learn.scoring import score, scorer
+
+SEED = 13
+REGULARISATION = {"roles": 0.5, "relations": 0.5, "certainty": 0.3, "relation_certainty": 0.3, "start": 0.5}
+GRID = (0.25, 0.35, 0.45, 0.55, 0.65)
+MIN_WEIGHT = 1e-4  # weights smaller than this change no decision; dropped to keep the folder small
+
+
+@dataclass
+class Parsed:
+    """A corpus document with its rule pass, kept pristine: every trial refines a copy."""
+
+    doc: C.Document
+    ctx: F.Context
+    extraction: object
+    examples: dict[str, list[tuple[dict, str]]] = field(default_factory=dict)
+
+
+def fresh(ctx: F.Context) -> F.Context:
+    return F.Context(ctx.text, ctx.sents, ctx.entities, ctx.index, copy.deepcopy(ctx.deployments),
+                     copy.deepcopy(ctx.relations), ctx.published)
+
+
+def parse(docs: list[C.Document], extractor: Extractor, progress: Callable[[int], None] | None = None) -> list[Parsed]:
+    out = []
+    for d in docs:
+        src = Source(uri=f"{d.id}.txt", text=d.text)
+        x, ctx = extractor.contexts([src])[0]
+        out.append(Parsed(d, ctx, x))
+        if progress:
+            progress(1)
+    return out
+
+
+class Labeller:
+    """Gold labels for the rule pass's candidates, by the scorer's matching rules."""
+
+    def __init__(self, shared: Path, p: Parsed) -> None:
+        self.sc = scorer(shared)
+        self.p = p
+        gold = p.doc.gold
+        self.gidx = self.sc.alias_index(gold.get("entities", []))
+        self.gold_deps = gold.get("deployments", [])
+
+    def names(self, name: str) -> list[str]:
+        e = self.p.ctx.entities.get(name)
+        return [name, *(e.aliases if e else [])]
+
+    def matches(self, name: str, gold_names: Iterable[str]) -> bool:
+        mine = self.names(name)
+        return any(self.sc.names_match(mine, self.sc.widen(g, self.gidx)) for g in gold_names)
+
+    def pairs(self, deps) -> list[tuple[dict, object]]:
+        def dep_match(a, b):
+            return (a.get("country") or "").upper() == (b.country or "").upper() and bool(
+                set(a.get("technologies", [])) & set(b.technologies))
+        return [(self.gold_deps[g], deps[q]) for g, q in self.sc.greedy(self.gold_deps, deps, dep_match)]
+
+
+def role_examples(shared: Path, p: Parsed, ctx: F.Context) -> list[tuple[dict, str]]:
+    lab = Labeller(shared, p)
+    matched = {id(d): g for g, d in lab.pairs(ctx.deployments)}
+    all_ops = [n for g in lab.gold_deps for n in g.get("operators", [])]
+    all_sups = [n for g in lab.gold_deps for n in g.get("suppliers", [])]
+    out = []
+    for dep in ctx.deployments:
+        g = matched.get(id(dep))
+        ops, sups = (g.get("operators", []), g.get("suppliers", [])) if g else (all_ops, all_sups)
+        pool, core = ctx.pool(dep), {ctx.sentence_at(ev.start) for ev in dep.evidence}
+        for name in F.role_candidates(ctx, dep):
+            label = "operator" if lab.matches(name, ops) else "supplier" if lab.matches(name, sups) else "none"
+            out.append((F.role_features(ctx, dep, name, pool, core), label))
+    return out
+
+
+def certainty_examples(shared: Path, p: Parsed, ctx: F.Context) -> list[tuple[dict, str]]:
+    lab = Labeller(shared, p)
+    header = ctx.header_words()
+    return [(F.certainty_features([e.quote for e in d.evidence], header), g["certainty"])
+            for g, d in lab.pairs(ctx.deployments) if g.get("certainty")]
+
+
+def start_examples(shared: Path, p: Parsed, ctx: F.Context) -> list[tuple[dict, str]]:
+    lab = Labeller(shared, p)
+    out = []
+    for g, d in lab.pairs(ctx.deployments):
+        cands = F.date_candidates(ctx, d)
+        gold_year = str(g.get("start") or "")[:4]
+        for c in cands:
+            out.append((F.date_features(ctx, d, c, cands), "start" if gold_year and c.iso[:4] == gold_year else "other"))
+    return out
+
+
+def relation_examples(shared: Path, p: Parsed, ctx: F.Context) -> tuple[list[tuple[dict, str]], list[tuple[dict, str]]]:
+    """(pair examples, certainty examples of the pairs that state a gold relation)."""
+    lab = Labeller(shared, p)
+    gold = p.doc.gold.get("relations", [])
+    rule = {(r.subject, r.object): f"{r.predicate}>" for r in ctx.relations}
+    rule.update({(r.object, r.subject): f"{r.predicate}<" for r in ctx.relations})
+    roles_of: dict[str, set[str]] = {}
+    for dep in ctx.deployments:
+        for n in dep.operators:
+            roles_of.setdefault(n, set()).add("op")
+        for n in dep.suppliers:
+            roles_of.setdefault(n, set()).add("sup")
+    cands = list(F.pair_candidates(ctx))
+    found: dict[int, tuple[str, dict]] = {}
+    for gi, r in enumerate(gold):
+        hits = []
+        for k, (i, m1, m2) in enumerate(cands):
+            fwd = lab.matches(m1[2], [r["subject"]]) and lab.matches(m2[2], [r["object"]])
+            back = lab.matches(m2[2], [r["subject"]]) and lab.matches(m1[2], [r["object"]])
+            if fwd or back:
+                arrow = ">" if fwd or r["predicate"] == "collaborates_with" else "<"
+                hits.append((k, i, f"{r['predicate']}{arrow}"))
+        ev = p.doc.text.find(r.get("evidence") or "\0")
+        stating = [h for h in hits if ev >= 0 and ctx.spans[h[1]][0] < ev + len(r["evidence"]) and ev < ctx.spans[h[1]][1]]
+        for k, _, label in stating or hits:
+            found.setdefault(k, (label, r))
+    pairs, certs = [], []
+    header = ctx.header_words()
+    for k, (i, m1, m2) in enumerate(cands):
+        label, r = found.get(k, ("none", None))
+        pairs.append((F.pair_features(ctx, i, m1, m2, rule, roles_of), label))
+        if r is not None and r.get("certainty"):
+            a, b = ctx.spans[i]
+            certs.append((F.certainty_features([ctx.text[a:b]], header), r["certainty"]))
+    return pairs, certs
+
+
+def fit(examples: list[tuple[dict, str]], c: float) -> LinearModel:
+    vec = DictVectorizer(sort=True)
+    X = vec.fit_transform([f for f, _ in examples])
+    y = [label for _, label in examples]
+    clf = LogisticRegression(C=c, max_iter=5000, random_state=SEED)
+    clf.fit(X, y)
+    names = vec.get_feature_names_out()
+    coef = clf.coef_
+    weights = {}
+    for j, name in enumerate(names):
+        col = tuple(round(float(coef[r, j]), 5) for r in range(coef.shape[0]))
+        if max(abs(w) for w in col) >= MIN_WEIGHT:
+            weights[str(name)] = col
+    return LinearModel(tuple(str(c) for c in clf.classes_), weights, tuple(round(float(b), 5) for b in clf.intercept_))
+
+
+def predict(parsed: list[Parsed], refiner: Refiner | None) -> list[tuple[dict, dict, str]]:
+    out = []
+    for p in parsed:
+        x = copy.copy(p.extraction)
+        if refiner is not None:
+            ctx = fresh(p.ctx)
+            refiner.refine(ctx)
+            x.deployments, x.relations = ctx.deployments, ctx.relations
+        else:
+            x.deployments, x.relations = p.ctx.deployments, p.ctx.relations
+        out.append((p.doc.gold, to_json(x, p.doc.id), p.doc.text))
+    return out
+
+
+def _collect(shared: Path, parsed: list[Parsed], make) -> list[tuple[dict, str]]:
+    return [ex for p in parsed for ex in make(shared, p, p.ctx)]
+
+
+def train(corpus_root: Path, shared: Path, out: Path, extra: list[C.Document] | None = None,
+          log: Callable[[str], None] = print, progress: Callable[[int], None] | None = None) -> dict:
+    """Train on the corpus's train split (plus `extra` documents, e.g. the register's reviewed
+    sources), tune thresholds on dev, score rules and model on test; write `out`; return the manifest."""
+    docs = C.load(corpus_root)
+    splits = C.split(docs)
+    extractor = Extractor(model_dir=None)
+    parsed = {name: parse(ds, extractor, progress) for name, ds in splits.items()}
+    train_set = parsed["train"] + (parse(extra, extractor, progress) if extra else [])
+    log(f"parsed {sum(len(v) for v in parsed.values())} corpus documents"
+        f" ({', '.join(f'{k} {len(v)}' for k, v in parsed.items())}), {len(extra or [])} from the register")
+
+    models: dict[str, LinearModel] = {}
+    data = {"roles": _collect(shared, train_set, role_examples),
+            "certainty": _collect(shared, train_set, certainty_examples),
+            "start": _collect(shared, train_set, start_examples)}
+    for name in ("roles", "certainty", "start"):
+        models[name] = fit(data[name], REGULARISATION[name])
+    roles_only = Refiner({"roles": models["roles"]}, dict(DEFAULT_THRESHOLDS), "training")
+    pair_data, cert_data = [], []
+    for p in train_set:
+        ctx = fresh(p.ctx)
+        roles_only.refine(ctx)
+        pairs, certs = relation_examples(shared, p, ctx)
+        pair_data += pairs
+        cert_data += certs
+    models["relations"] = fit(pair_data, REGULARISATION["relations"])
+    models["relation_certainty"] = fit(cert_data, REGULARISATION["relation_certainty"])
+    data.update(relations=pair_data, relation_certainty=cert_data)
+
+    thresholds = tune(shared, parsed["dev"], models, log)
+    refiner = Refiner(models, thresholds, "candidate")
+    scores = {split: {"rules": score(shared, predict(parsed[split], None)),
+                      "model": score(shared, predict(parsed[split], refiner))} for split in ("dev", "test")}
+    digest = C.digest(docs)
+    manifest = {
+        "version": f"cw-linear-{digest[:12]}",
+        "corpus": {"root": str(corpus_root), "sha256": digest, "documents": len(docs),
+                   "splits": {k: len(v) for k, v in splits.items()}, "split_seed": C.SPLIT_SEED,
+                   "register_documents": len(extra or [])},
+        "components": {name: {"classes": list(m.classes), "features": len(m.weights), "examples": len(data[name]),
+                              "labels": dict(sorted(Counter(label for _, label in data[name]).items())),
+                              "C": REGULARISATION[name]} for name, m in models.items()},
+        "thresholds": thresholds,
+        "trainer": {"algorithm": "scikit-learn LogisticRegression (lbfgs) over DictVectorizer features",
+                    "seed": SEED, "scikit_learn": sklearn.__version__, "python": platform.python_version()},
+        "scores": scores,
+    }
+    out.mkdir(parents=True, exist_ok=True)
+    for name in COMPONENTS:
+        models[name].save(out / f"{name}.json")
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return manifest
+
+
+def tune(shared: Path, dev: list[Parsed], models: dict[str, LinearModel], log: Callable[[str], None]) -> dict[str, float]:
+    """Thresholds that maximise the dev split's operator F1, then its relation F1."""
+    th = dict(DEFAULT_THRESHOLDS)
+
+    def f1(key: str, **change: float) -> float:
+        return score(shared, predict(dev, Refiner(models, {**th, **change}, "tuning")))[key]["f1"]
+
+    for name, key in (("operator", "operators"), ("supplier", "relations"), ("relation", "relations"), ("start", "deployments")):
+        if name == "start":
+            got = {v: score(shared, predict(dev, Refiner(models, {**th, "start": v}, "tuning")))["start_year"] or 0
+                   for v in (0.0, *GRID)}
+        else:
+            got = {v: f1(key, **{name: v}) for v in GRID}
+        th[name] = max(got, key=lambda v: (got[v], -abs(v - 0.5)))
+        log(f"threshold {name} = {th[name]} (dev {key if name != 'start' else 'start_year'}: "
+            + ", ".join(f"{v}:{s:.3f}" for v, s in got.items()) + ")")
+    return th
