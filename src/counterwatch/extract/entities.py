@@ -94,6 +94,21 @@ def _clean(text: str, start: int) -> tuple[str, int] | None:
     return text, start
 
 
+def _untitled(text: str, start: int, cfg: dict) -> tuple[str, int]:
+    """'Councillor Selin Korkmaz' -> 'Selin Korkmaz': a title before a name is not part of it."""
+    titles = _titles(tuple(cfg["person_titles"]))
+    m = titles.match(text)
+    if m and len(text[m.end():].split()) >= 1:
+        return text[m.end():], start + m.end()
+    return text, start
+
+
+@cache
+def _titles(words: tuple[str, ...]) -> re.Pattern:
+    alts = "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+    return re.compile(rf"^(?:(?:{alts})\.?\s+)+(?=[A-Z])", re.I)
+
+
 def _acronym(name: str) -> str:
     words = [w for w in re.split(r"[\s-]+", name) if w and w.lower() not in _STOP]
     return "".join(w[0] for w in words).upper() if len(words) > 1 else ""
@@ -163,6 +178,8 @@ def _mentions(blocks: list[Block]):
             if cleaned is None:
                 continue
             text, start = cleaned
+            if label == "person":
+                text, start = _untitled(text, start, cfg)
             if ent.ent_id_:  # gazetteer hit: the canonical name is the gazetteer's
                 yield Mention(start, start + len(text), ent.ent_id_, "organization"), headline
                 continue
@@ -221,7 +238,7 @@ def _merge_parts(entities: list[Entity]) -> list[Entity]:
 def _add_defined_aliases(entities: list[Entity], text: str) -> None:
     """'Human Rights Watch (HRW)', 'the Metropolitan Police ("the Met")': the text defines an alias."""
     for e in entities:
-        if e.type == "place":
+        if e.type != "organization":  # "Selin Korkmaz (Democratic Future Party)" names her party
             continue
         for m in list(e.mentions):
             d = _DEFINED_ALIAS.match(text, m.end)
@@ -270,7 +287,7 @@ def _keep(e: Entity, cfg: dict) -> bool:
         return len(e.name.split()) >= cfg["min_person_tokens"]
     if e.type == "place":
         e.country = places.country_of(e.name)
-        return e.country is not None or len(e.mentions) >= 2
+        return e.country is not None or len(e.mentions) >= cfg["min_unknown_place_mentions"]
     return True
 
 

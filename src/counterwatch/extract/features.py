@@ -34,6 +34,7 @@ class Context:
     deployments: list[Deployment]
     relations: list[Relation]
     published: str | None = None
+    dropped: set[str] = field(default_factory=set)  # entities the trained filter leaves out
     spans: list[tuple[int, int]] = field(init=False)
     by_sentence: list[list[tuple[int, int, str]]] = field(init=False)
 
@@ -272,4 +273,58 @@ def date_features(ctx: Context, dep: Deployment, cand: DateCandidate, all_cands:
         diff = int(ctx.published[:4]) - int(year)
         out[f"age={max(-1, min(diff, 6))}"] = 1.0
     out[f"candidates={min(len(all_cands), 4)}"] = 1.0
+    return out
+
+
+def deployment_features(ctx: Context, k: int) -> dict[str, float]:
+    """Is the k-th deployment of the rule pass a program the report describes (not a passing
+    mention, a comment, or a second record of one already listed)?"""
+    dep = ctx.deployments[k]
+    out: dict[str, float] = {"bias": 1.0, f"evidence={min(len(dep.evidence), 6)}": 1.0,
+                             f"country={'none' if not dep.country else 'set'}": 1.0,
+                             f"operators={min(len(dep.operators), 2)}": 1.0, f"suppliers={min(len(dep.suppliers), 2)}": 1.0,
+                             f"techs={min(len(dep.technologies), 3)}": 1.0}
+    for t in dep.technologies:
+        out[f"tech={t}"] = 1.0
+    earlier = [d for d in ctx.deployments[:k] if set(d.technologies) & set(dep.technologies)]
+    out[f"same_tech_before={min(len(earlier), 2)}"] = 1.0
+    out[f"same_country_tech_before={min(sum(d.country == dep.country for d in earlier), 2)}"] = 1.0
+    first = ctx.sentence_at(dep.evidence[0].start) if dep.evidence else 0
+    out[f"position={min(4, 5 * first // max(1, len(ctx.spans)))}"] = 1.0
+    out[f"rank={min(k, 4)}"] = 1.0
+    for s in dep.evidence[:6]:
+        level, _ = certainty.classify(s.quote)
+        out[f"rule={level}"] = out.get(f"rule={level}", 0.0) + 1.0
+        for w in set(words(s.quote)):
+            out[f"w={w}"] = 1.0
+    return out
+
+
+def entity_features(ctx: Context, e: Entity) -> dict[str, float]:
+    """Is this a named organization, person or place of the article's body (not a byline, a menu
+    entry, a product or a misread phrase)?"""
+    out: dict[str, float] = {"bias": 1.0}
+    _name_features("", e, out)
+    tokens = e.name.split()
+    out[f"tokens={min(len(tokens), 6)}"] = 1.0
+    out[f"mentions={min(len(e.mentions), 5)}"] = 1.0
+    labels = {m.label for m in e.mentions}
+    for label in labels:
+        out[f"label={label}"] = 1.0
+    first = min(m.start for m in e.mentions)
+    out[f"first_at={min(4, 5 * first // max(1, len(ctx.text)))}"] = 1.0
+    if first < 200:
+        out["in_header"] = 1.0
+    for m in e.mentions[:5]:
+        i = ctx.sentence_at(m.start)
+        if i < 0:
+            continue
+        s0, s1 = ctx.spans[i]
+        for w in words(ctx.text[s0:m.start])[-2:]:
+            out[f"bw={w}"] = 1.0
+        for w in words(ctx.text[m.end:s1])[:2]:
+            out[f"aw={w}"] = 1.0
+        out[f"sentence_words={min(len(words(ctx.text[s0:s1])) // 5, 6)}"] = 1.0
+    if any(c.isdigit() for c in e.name):
+        out["digit"] = 1.0
     return out

@@ -17,8 +17,8 @@ from counterwatch.extract import features as F
 from counterwatch.extract.linear import LinearModel
 from counterwatch.extract.model import Evidence, Relation
 
-COMPONENTS = ("roles", "relations", "certainty", "relation_certainty", "start")
-DEFAULT_THRESHOLDS = {"operator": 0.5, "supplier": 0.5, "relation": 0.5, "start": 0.3}
+COMPONENTS = ("deployments", "entities", "roles", "relations", "certainty", "relation_certainty", "start")
+DEFAULT_THRESHOLDS = {"deployment": 0.5, "entity": 0.5, "operator": 0.5, "supplier": 0.5, "relation": 0.5, "start": 0.3}
 SYMMETRIC = {"collaborates_with"}
 
 
@@ -46,7 +46,20 @@ class Refiner:
         return cls(models, {**DEFAULT_THRESHOLDS, **manifest.get("thresholds", {})}, manifest.get("version", "?"))
 
     def refine(self, ctx: F.Context) -> None:
-        """Rewrite the rule pass's roles, certainty and start, and its relations, in place."""
+        """Rewrite the rule pass's deployments, roles, certainty, start and relations in place, and
+        mark the entities to leave out in `ctx.dropped`."""
+        if "deployments" in self.models:
+            p = [self.models["deployments"].proba(F.deployment_features(ctx, k)).get("yes", 1.0)
+                 for k in range(len(ctx.deployments))]
+            best = {}  # the likeliest deployment of each country stays: its technologies are the report's
+            for k, d in enumerate(ctx.deployments):
+                if d.country not in best or p[k] > p[best[d.country]]:
+                    best[d.country] = k
+            keep = [p[k] >= self.thresholds["deployment"] or best[d.country] == k for k, d in enumerate(ctx.deployments)]
+            ctx.deployments = _fold(ctx.deployments, keep)
+        if "entities" in self.models:
+            ctx.dropped = {e.name for e in ctx.entities.values()
+                           if self.models["entities"].proba(F.entity_features(ctx, e)).get("yes", 1.0) < self.thresholds["entity"]}
         if "certainty" in self.models:
             header = ctx.header_words()
             for dep in ctx.deployments:
@@ -59,6 +72,8 @@ class Refiner:
                 self._roles(ctx, dep)
         if "relations" in self.models:
             ctx.relations = self._relations(ctx)
+        used = {n for d in ctx.deployments for n in (*d.operators, *d.suppliers, *d.places)}
+        ctx.dropped -= used | {n for r in ctx.relations for n in (r.subject, r.object)}
 
     def role_scores(self, ctx: F.Context, dep) -> dict[str, dict[str, float]]:
         pool, core = ctx.pool(dep), {ctx.sentence_at(ev.start) for ev in dep.evidence}
@@ -130,6 +145,21 @@ class Refiner:
                         have.add((s, o))
                         out.append(self._relation(ctx, s, "supplies", o, i, "implied"))
         return out
+
+
+def _fold(deps: list, keep: list[bool]) -> list:
+    """Kept deployments; a rejected one is folded into the first kept one of its country (its
+    technologies and quotes are still the report's), or left out when there is none."""
+    kept = [d for d, ok in zip(deps, keep) if ok]
+    for d, ok in zip(deps, keep):
+        if ok:
+            continue
+        home = next((k for k in kept if k.country == d.country and set(k.technologies) & set(d.technologies)), None) \
+            or next((k for k in kept if k.country == d.country), None)
+        if home is not None:
+            home.technologies = list(dict.fromkeys([*home.technologies, *d.technologies]))
+            home.evidence.extend(e for e in d.evidence if e not in home.evidence)
+    return kept
 
 
 def _cite_actors(ctx: F.Context, dep, names: list[str]) -> None:

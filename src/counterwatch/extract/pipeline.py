@@ -81,7 +81,8 @@ class Extractor:
         ctx = Context(text, sents, by_name, index, deps, rels, document.get("published"))
         if self.refiner is not None:
             self.refiner.refine(ctx)
-        return Extraction(document=document, entities=entity_list, deployments=ctx.deployments,
+        kept = [e for e in entity_list if e.name not in ctx.dropped]
+        return Extraction(document=document, entities=kept, deployments=ctx.deployments,
                           relations=ctx.relations, words=len(text.split())), ctx
 
 

@@ -29,7 +29,7 @@ from counterwatch.learn import corpus as C
 from counterwatch.learn.scoring import score, scorer
 
 SEED = 13
-REGULARISATION = {"roles": 0.5, "relations": 0.5, "certainty": 0.3, "relation_certainty": 0.3, "start": 0.5}
+REGULARISATION = {"deployments": 0.5, "entities": 0.5, "roles": 0.5, "relations": 0.5, "certainty": 0.3, "relation_certainty": 0.3, "start": 0.5}
 GRID = (0.25, 0.35, 0.45, 0.55, 0.65)
 MIN_WEIGHT = 1e-4  # weights smaller than this change no decision; dropped to keep the folder small
 
@@ -98,6 +98,23 @@ def role_examples(shared: Path, p: Parsed, ctx: F.Context) -> list[tuple[dict, s
         for name in F.role_candidates(ctx, dep):
             label = "operator" if lab.matches(name, ops) else "supplier" if lab.matches(name, sups) else "none"
             out.append((F.role_features(ctx, dep, name, pool, core), label))
+    return out
+
+
+def deployment_examples(shared: Path, p: Parsed, ctx: F.Context) -> list[tuple[dict, str]]:
+    kept = {id(d) for _, d in Labeller(shared, p).pairs(ctx.deployments)}
+    return [(F.deployment_features(ctx, k), "yes" if id(d) in kept else "no") for k, d in enumerate(ctx.deployments)]
+
+
+def entity_examples(shared: Path, p: Parsed, ctx: F.Context) -> list[tuple[dict, str]]:
+    sc = scorer(shared)
+    out = []
+    for t in sc.TYPES:
+        gold = [e for e in p.doc.gold.get("entities", []) if e.get("type") == t]
+        mine = [e for e in p.extraction.entities if e.type == t]
+        hit = {q for _, q in sc.greedy(gold, [{"name": e.name, "aliases": e.aliases} for e in mine],
+                                       lambda a, b: sc.names_match(sc.names_of(a), sc.names_of(b)))}
+        out += [(F.entity_features(ctx, e), "yes" if k in hit else "no") for k, e in enumerate(mine)]
     return out
 
 
@@ -180,6 +197,7 @@ def predict(parsed: list[Parsed], refiner: Refiner | None) -> list[tuple[dict, d
             ctx = fresh(p.ctx)
             refiner.refine(ctx)
             x.deployments, x.relations = ctx.deployments, ctx.relations
+            x.entities = [e for e in x.entities if e.name not in ctx.dropped]
         else:
             x.deployments, x.relations = p.ctx.deployments, p.ctx.relations
         out.append((p.doc.gold, to_json(x, p.doc.id), p.doc.text))
@@ -203,12 +221,14 @@ def train(corpus_root: Path, shared: Path, out: Path, extra: list[C.Document] | 
         f" ({', '.join(f'{k} {len(v)}' for k, v in parsed.items())}), {len(extra or [])} from the register")
 
     models: dict[str, LinearModel] = {}
-    data = {"roles": _collect(shared, train_set, role_examples),
+    data = {"deployments": _collect(shared, train_set, deployment_examples),
+            "entities": _collect(shared, train_set, entity_examples),
+            "roles": _collect(shared, train_set, role_examples),
             "certainty": _collect(shared, train_set, certainty_examples),
             "start": _collect(shared, train_set, start_examples)}
-    for name in ("roles", "certainty", "start"):
+    for name in ("deployments", "entities", "roles", "certainty", "start"):
         models[name] = fit(data[name], REGULARISATION[name])
-    roles_only = Refiner({"roles": models["roles"]}, dict(DEFAULT_THRESHOLDS), "training")
+    roles_only = Refiner({"roles": models["roles"]}, dict(DEFAULT_THRESHOLDS), "training")  # as at extraction
     pair_data, cert_data = [], []
     for p in train_set:
         ctx = fresh(p.ctx)
@@ -252,7 +272,7 @@ def tune(shared: Path, dev: list[Parsed], models: dict[str, LinearModel], log: C
     def f1(key: str, **change: float) -> float:
         return score(shared, predict(dev, Refiner(models, {**th, **change}, "tuning")))[key]["f1"]
 
-    for name, key in (("operator", "operators"), ("supplier", "relations"), ("relation", "relations"), ("start", "deployments")):
+    for name, key in (("deployment", "deployments"), ("entity", "entities"), ("operator", "operators"), ("supplier", "relations"), ("relation", "relations"), ("start", "deployments")):
         if name == "start":
             got = {v: score(shared, predict(dev, Refiner(models, {**th, "start": v}, "tuning")))["start_year"] or 0
                    for v in (0.0, *GRID)}
