@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 SHARED ?= ../shared
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test eval bench bench-scale bench-pages clean
+.PHONY: install demo test eval train bench bench-scale bench-pages clean
 
 $(STAMP): pyproject.toml src/counterwatch/web/frontend/package.json
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ test: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/python scripts/evaluate.py --shared $(SHARED)
+
+# Retrain the extraction models on corpus/ (seeded; ~1 min on 2 cores) into the folder extraction loads.
+train: $(STAMP)
+	$(BIN)/counterwatch train --corpus corpus --shared $(SHARED)
 
 BENCH_DOCS ?= 10000
 BENCH_PG ?= postgresql+psycopg://postgres@127.0.0.1:5432/test

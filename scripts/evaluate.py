@@ -1,4 +1,4 @@
-"""Run extraction over the public dev set and the AIID subset and print both scorers' figures.
+"""Run extraction over the corpus test split, the public dev set and the AIID subset; print the figures.
 
 Usage: python scripts/evaluate.py [--shared ../shared] [--json]
 """
@@ -27,10 +27,12 @@ def main() -> int:
     if args.json:
         print(json.dumps(result, indent=2))
     else:
-        dev, aiid = result["devset"], result["aiid"]
-        for k in ("entities", "technologies", "deployments", "operators", "relations"):
-            print(f"devset {k:14} P={dev[k]['precision']:.3f} R={dev[k]['recall']:.3f} F1={dev[k]['f1']:.3f}")
-        print(f"devset certainty_acc={dev['certainty']} evidence_exact={dev['evidence_exact']}")
+        from counterwatch.learn.scoring import table
+        rows = {"corpus test": result["corpus_test"], "shared devset": result["devset"]} if result["corpus_test"] \
+            else {"shared devset": result["devset"]}
+        print(f"model {result['model']}; corpus test split: {(result['corpus_test'] or {}).get('documents', 0)} documents")
+        print(table(rows))
+        aiid = result["aiid"]
         print(f"aiid   deployer_as_operator_recall={aiid['deployer_as_operator_recall']} "
               f"developer_as_supplier_recall={aiid['developer_as_supplier_recall']}")
         print(f"speed  {result['words_per_second']:.0f} words/s over {result['words']} words")

@@ -176,6 +176,44 @@ def show(
         out.print(f"[bold]{fld}[/bold]{flag}: " + "; ".join(v["value"] for v in values), highlight=False)
 
 
+@app.command()
+def train(
+    corpus: Annotated[Path, typer.Option(help="annotated corpus folder (docs/, gold/)")] = Path("corpus"),
+    shared: Annotated[Path, typer.Option(help="shared folder holding devset/score.py")] = Path("../shared"),
+    out: Annotated[Path | None, typer.Option(help="model folder to write (default: the one extraction loads)")] = None,
+    database: DatabaseOpt = None,
+    feedback: Annotated[bool, typer.Option(help="also learn from the register's reviewed claims")] = False,
+) -> None:
+    """Retrain the extraction models (seeded) and print rules / before / after on the test split."""
+    from counterwatch.extract.learned import default_model_dir, packaged_model_dir
+    from counterwatch.learn.corpus import load
+    from counterwatch.learn.scoring import table
+    from counterwatch.learn.train import train as run_train
+
+    target = out or default_model_dir() or packaged_model_dir()
+    extra = []
+    if feedback:
+        from counterwatch.learn.feedback import reviewed_documents
+        from counterwatch.store import connect
+        extra = reviewed_documents(connect(database))
+    total = len(load(corpus)) + len(extra)  # parsing each document is the long part
+    with Progress(TextColumn("training"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err) as bar:
+        task = bar.add_task("train", total=total)
+        previous = None
+        if target.exists() and (target / "manifest.json").exists():
+            import shutil
+            import tempfile
+            previous = Path(tempfile.mkdtemp(prefix="counterwatch-model-"))
+            shutil.copytree(target, previous, dirs_exist_ok=True)
+        manifest = run_train(corpus, shared, target, extra=extra, previous=previous,
+                             log=lambda m: bar.console.print(m), progress=lambda n: bar.advance(task, n))
+        bar.update(task, completed=total)
+    for split in ("test", "dev"):
+        Console().print(f"[bold]{split} split[/bold] ({manifest['corpus']['splits'][split]} documents)")
+        Console().print(table(manifest["scores"][split]))
+    Console().print(f"model {manifest['version']} written to {target}")
+
+
 @app.command("review")
 def review_claim(
     editor: Annotated[str, typer.Option(help="Who reviews.")],

@@ -25,10 +25,20 @@ def extract_to(inputs: list[str], out_dir: Path, extractor: Extractor) -> int:
     return words
 
 
+def corpus_test(shared: Path, corpus: Path, extractor: Extractor) -> dict | None:
+    """The annotated corpus's test split (never tuned on), scored by the shared scorer."""
+    from counterwatch.ingest.source import Source
+    from counterwatch.learn import corpus as C
+    from counterwatch.learn.scoring import score
+    if not (corpus / "gold").is_dir():
+        return None
+    docs = C.split(C.load(corpus))["test"]
+    pairs = [(d.gold, to_json(extractor(Source(uri=f"{d.id}.txt", text=d.text)), d.id), d.text) for d in docs]
+    return {"documents": len(docs), **score(shared, pairs)}
 
 
-def evaluate(shared: Path, work: Path) -> dict:
-    """Extract both sets into `work` and return the scorers' JSON figures plus speed."""
+def evaluate(shared: Path, work: Path, corpus: Path = Path("corpus")) -> dict:
+    """Extract the corpus test split, the dev set and AIID; return the scorers' figures plus speed."""
     devset, aiid = shared / "devset", shared / "external" / "aiid"
     extractor = Extractor()
     started = time.perf_counter()
@@ -40,5 +50,6 @@ def evaluate(shared: Path, work: Path) -> dict:
                          check=True, capture_output=True, text=True)
     ext = subprocess.run([sys.executable, str(aiid / "score_aiid.py"), "--pred", str(work / "aiid"), "--json"],
                          check=True, capture_output=True, text=True)
-    return {"devset": json.loads(dev.stdout), "aiid": json.loads(ext.stdout), "words": words,
+    return {"corpus_test": corpus_test(shared, corpus, extractor), "devset": json.loads(dev.stdout),
+            "aiid": json.loads(ext.stdout), "model": extractor.refiner.version if extractor.refiner else "rules", "words": words,
             "words_per_second": words / seconds if seconds else 0.0}

@@ -311,10 +311,7 @@ def entity_features(ctx: Context, e: Entity) -> dict[str, float]:
     labels = {m.label for m in e.mentions}
     for label in labels:
         out[f"label={label}"] = 1.0
-    first = min(m.start for m in e.mentions)
-    out[f"first_at={min(4, 5 * first // max(1, len(ctx.text)))}"] = 1.0
-    if first < 200:
-        out["in_header"] = 1.0
+    # no position features: on a two-sentence incident summary every name stands "in the header"
     for m in e.mentions[:5]:
         i = ctx.sentence_at(m.start)
         if i < 0:

@@ -18,8 +18,12 @@ from counterwatch.extract.linear import LinearModel
 from counterwatch.extract.model import Evidence, Relation
 
 COMPONENTS = ("deployments", "entities", "roles", "relations", "certainty", "relation_certainty", "start")
-DEFAULT_THRESHOLDS = {"deployment": 0.5, "entity": 0.5, "operator": 0.5, "supplier": 0.5, "relation": 0.5, "start": 0.3}
+DEFAULT_THRESHOLDS = {"deployment": 0.5, "entity": 0.5, "operator": 0.5, "supplier": 0.5, "relation": 0.5, "start": 0.3, "keep_rule": 0.9}
 SYMMETRIC = {"collaborates_with"}
+
+
+def packaged_model_dir() -> Path:
+    return Path(str(files("counterwatch").joinpath("models", "current")))
 
 
 def default_model_dir() -> Path | None:
@@ -27,7 +31,7 @@ def default_model_dir() -> Path | None:
     env = os.environ.get("COUNTERWATCH_MODEL")
     if env == "rules":
         return None
-    path = Path(env) if env else Path(str(files("counterwatch").joinpath("models", "current")))
+    path = Path(env) if env else packaged_model_dir()
     return path if (path / "manifest.json").exists() else None
 
 
@@ -86,6 +90,9 @@ class Refiner:
                      key=lambda n: -scores[n]["operator"])
         sups = sorted((n for n, p in scores.items() if n not in ops and p.get("supplier", 0) >= self.thresholds["supplier"]),
                       key=lambda n: -scores[n]["supplier"])
+        if not ops:  # the model names no one: the grammar's operators stand, as proposals to review
+            ops = [n for n in dep.operators if scores.get(n, {}).get("none", 0.0) < self.thresholds["keep_rule"]]
+            sups = [n for n in sups if n not in ops]
         dep.operators, dep.suppliers = ops, sups
         _cite_actors(ctx, dep, [*ops, *sups])
 

@@ -30,7 +30,7 @@ from counterwatch.learn.scoring import score, scorer
 
 SEED = 13
 REGULARISATION = {"deployments": 0.5, "entities": 0.5, "roles": 0.5, "relations": 0.5, "certainty": 0.3, "relation_certainty": 0.3, "start": 0.5}
-GRID = (0.25, 0.35, 0.45, 0.55, 0.65)
+GRID = (0.25, 0.35, 0.45, 0.55, 0.65, 0.75, 0.85, 0.95)
 MIN_WEIGHT = 1e-4  # weights smaller than this change no decision; dropped to keep the folder small
 
 
@@ -121,8 +121,11 @@ def entity_examples(shared: Path, p: Parsed, ctx: F.Context) -> list[tuple[dict,
 def certainty_examples(shared: Path, p: Parsed, ctx: F.Context) -> list[tuple[dict, str]]:
     lab = Labeller(shared, p)
     header = ctx.header_words()
-    return [(F.certainty_features([e.quote for e in d.evidence], header), g["certainty"])
-            for g, d in lab.pairs(ctx.deployments) if g.get("certainty")]
+    matched = [(F.certainty_features([e.quote for e in d.evidence], header), g["certainty"])
+               for g, d in lab.pairs(ctx.deployments) if g.get("certainty")]
+    stated = [(F.certainty_features(g["evidence"], header), g["certainty"])  # the gold's own quotes: 2-3x the data
+              for g in lab.gold_deps if g.get("certainty") and g.get("evidence")]
+    return matched + stated
 
 
 def start_examples(shared: Path, p: Parsed, ctx: F.Context) -> list[tuple[dict, str]]:
@@ -174,9 +177,11 @@ def relation_examples(shared: Path, p: Parsed, ctx: F.Context) -> tuple[list[tup
 
 
 def fit(examples: list[tuple[dict, str]], c: float) -> LinearModel:
+    y = [label for _, label in examples]
+    if len(set(y)) < 2:  # one answer in all the data (or none): a constant model says it
+        return LinearModel((y[0],) if y else ("none",), {}, (0.0,))
     vec = DictVectorizer(sort=True)
     X = vec.fit_transform([f for f, _ in examples])
-    y = [label for _, label in examples]
     clf = LogisticRegression(C=c, max_iter=5000, random_state=SEED)
     clf.fit(X, y)
     names = vec.get_feature_names_out()
@@ -209,9 +214,11 @@ def _collect(shared: Path, parsed: list[Parsed], make) -> list[tuple[dict, str]]
 
 
 def train(corpus_root: Path, shared: Path, out: Path, extra: list[C.Document] | None = None,
-          log: Callable[[str], None] = print, progress: Callable[[int], None] | None = None) -> dict:
+          previous: Path | None = None, log: Callable[[str], None] = print,
+          progress: Callable[[int], None] | None = None) -> dict:
     """Train on the corpus's train split (plus `extra` documents, e.g. the register's reviewed
-    sources), tune thresholds on dev, score rules and model on test; write `out`; return the manifest."""
+    sources), tune thresholds on dev, score the rules, the `previous` model folder (if any) and the
+    new model on dev and test; write `out`; return the manifest."""
     docs = C.load(corpus_root)
     splits = C.split(docs)
     extractor = Extractor(model_dir=None)
@@ -241,9 +248,15 @@ def train(corpus_root: Path, shared: Path, out: Path, extra: list[C.Document] | 
     data.update(relations=pair_data, relation_certainty=cert_data)
 
     thresholds = tune(shared, parsed["dev"], models, log)
+    models, dropped = select(shared, parsed["dev"], models, thresholds, log)
     refiner = Refiner(models, thresholds, "candidate")
-    scores = {split: {"rules": score(shared, predict(parsed[split], None)),
-                      "model": score(shared, predict(parsed[split], refiner))} for split in ("dev", "test")}
+    before = Refiner.load(previous) if previous is not None and (previous / "manifest.json").exists() else None
+    scores = {}
+    for split in ("dev", "test"):
+        scores[split] = {"rules": score(shared, predict(parsed[split], None))}
+        if before is not None:
+            scores[split]["previous"] = score(shared, predict(parsed[split], before))
+        scores[split]["model"] = score(shared, predict(parsed[split], refiner))
     digest = C.digest(docs)
     manifest = {
         "version": f"cw-linear-{digest[:12]}",
@@ -258,11 +271,38 @@ def train(corpus_root: Path, shared: Path, out: Path, extra: list[C.Document] | 
                     "seed": SEED, "scikit_learn": sklearn.__version__, "python": platform.python_version()},
         "scores": scores,
     }
+    manifest["not_shipped"] = dropped
     out.mkdir(parents=True, exist_ok=True)
     for name in COMPONENTS:
-        models[name].save(out / f"{name}.json")
+        (out / f"{name}.json").unlink(missing_ok=True)
+        if name in models:
+            models[name].save(out / f"{name}.json")
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return manifest
+
+
+FIGURE = {"deployments": ("deployments", "f1"), "entities": ("entities", "f1"), "roles": ("operators", "f1"),
+          "relations": ("relations", "f1"), "certainty": ("certainty", None), "start": ("start_year", None)}
+
+
+def select(shared: Path, dev: list[Parsed], models: dict[str, LinearModel], th: dict[str, float],
+           log: Callable[[str], None]) -> tuple[dict[str, LinearModel], dict[str, str]]:
+    """Ship a component only if the dev split's figure it serves is better with it than without:
+    where the rules still do better, the rules answer."""
+    def figure(ms: dict[str, LinearModel], name: str) -> float:
+        key, sub = FIGURE[name]
+        got = score(shared, predict(dev, Refiner(ms, th, "selection")))[key]
+        return (got[sub] if sub else got) or 0.0
+    kept, dropped = dict(models), {}
+    for name in FIGURE:
+        with_it = figure(kept, name)
+        without = figure({k: v for k, v in kept.items() if k != name}, name)
+        if with_it <= without:
+            kept.pop(name)
+            dropped[name] = f"dev {FIGURE[name][0]} {with_it:.3f} with it, {without:.3f} without"
+        log(f"component {name}: dev {FIGURE[name][0]} {with_it:.3f} with, {without:.3f} without"
+            f" -> {'not shipped' if name in dropped else 'shipped'}")
+    return kept, dropped
 
 
 def tune(shared: Path, dev: list[Parsed], models: dict[str, LinearModel], log: Callable[[str], None]) -> dict[str, float]:
@@ -272,7 +312,7 @@ def tune(shared: Path, dev: list[Parsed], models: dict[str, LinearModel], log: C
     def f1(key: str, **change: float) -> float:
         return score(shared, predict(dev, Refiner(models, {**th, **change}, "tuning")))[key]["f1"]
 
-    for name, key in (("deployment", "deployments"), ("entity", "entities"), ("operator", "operators"), ("supplier", "relations"), ("relation", "relations"), ("start", "deployments")):
+    for name, key in (("deployment", "deployments"), ("entity", "entities"), ("operator", "operators"), ("keep_rule", "operators"), ("supplier", "relations"), ("relation", "relations"), ("start", "deployments")):
         if name == "start":
             got = {v: score(shared, predict(dev, Refiner(models, {**th, "start": v}, "tuning")))["start_year"] or 0
                    for v in (0.0, *GRID)}

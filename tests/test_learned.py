@@ -1,0 +1,151 @@
+"""The trained layer: JSON linear models, the refinement they drive, training, and learning from
+the register's reviews. Fixtures are built here; nothing depends on what the shipped model learned."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.linear_model import LogisticRegression
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from counterwatch.extract.learned import Refiner
+from counterwatch.extract.linear import LinearModel
+from counterwatch.ingest import Source
+from counterwatch.learn import train as T
+from counterwatch.learn.feedback import reviewed_documents
+from counterwatch.store import store_extraction
+from counterwatch.store import schema as t
+from counterwatch.store.review import review
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def test_linear_model_reproduces_scikit_learn(tmp_path):
+    examples = [({"w=camera": 1.0, "rule=op": 1.0}, "operator"), ({"w=sold": 1.0}, "supplier"),
+                ({"w=camera": 1.0}, "operator"), ({"w=said": 1.0}, "none"), ({"w=sold": 1.0, "w=camera": 1.0}, "supplier"),
+                ({"w=said": 1.0, "rule=op": 1.0}, "none")]
+    model = T.fit(examples, 1.0)
+    model.save(tmp_path / "m.json")
+    loaded = LinearModel.load(tmp_path / "m.json")
+    vec = DictVectorizer()
+    clf = LogisticRegression(C=1.0, max_iter=5000, random_state=T.SEED).fit(vec.fit_transform([f for f, _ in examples]),
+                                                                        [y for _, y in examples])
+    probe = {"w=camera": 1.0, "w=sold": 1.0, "unseen": 1.0}
+    want = dict(zip(clf.classes_, clf.predict_proba(vec.transform([probe]))[0]))
+    got = loaded.proba(probe)
+    assert got.keys() == want.keys()
+    assert all(abs(got[k] - want[k]) < 1e-3 for k in want)
+    binary = T.fit([({"a": 1.0}, "yes"), ({"b": 1.0}, "no"), ({"a": 1.0, "c": 1.0}, "yes")], 1.0)
+    assert binary.best({"a": 1.0})[0] == "yes" and binary.best({"b": 1.0})[0] == "no"
+
+
+def _model(classes, weights, intercept) -> LinearModel:
+    return LinearModel(tuple(classes), {k: tuple(v) for k, v in weights.items()}, tuple(intercept))
+
+
+TEXT = ("The Harlow Police Service has used face recognition cameras in London since 2021. "
+        "Vantix Ltd supplied the cameras to the Harlow Police Service under a four-year contract.")
+
+
+def test_roles_follow_the_model_and_imply_a_cited_supplies_relation(extractor):
+    # a roles model that reads only the rule's verdicts, and a relation model that never fires:
+    # the supplies relation can only come from the deployment's roles, citing the sentence naming both
+    roles = _model(["none", "operator", "supplier"], {"rule_operator": [0, 6, 0], "rule_supplier": [0, 0, 6],
+                                                      "m:rule=supplier": [0, 0, 6]}, [2, 0, 0])
+    never = _model(["none", "supplies>"], {}, [9, 0])
+    refiner = Refiner({"roles": roles, "relations": never}, {"operator": 0.5, "supplier": 0.5, "relation": 0.5,
+                                                           "keep_rule": 0.9}, "test")
+    x, ctx = extractor.contexts([Source(uri="t.txt", text=TEXT)])[0]
+    refiner.refine(ctx)
+    dep = next(d for d in ctx.deployments if "face_recognition" in d.technologies)
+    assert "Harlow Police Service" in dep.operators and dep.suppliers == ["Vantix Ltd"]
+    rel = [r for r in ctx.relations if r.predicate == "supplies"]
+    assert [(r.subject, r.object) for r in rel] == [("Vantix Ltd", "Harlow Police Service")]
+    assert rel[0].evidence.quote == TEXT[rel[0].evidence.start:rel[0].evidence.end]
+    assert "Vantix Ltd supplied" in rel[0].evidence.quote and rel[0].pattern.startswith("implied")
+    assert all(TEXT[e.start:e.end] == e.quote for e in dep.evidence)
+
+
+def test_rule_operators_stand_when_the_model_names_nobody(extractor):
+    nobody = _model(["none", "operator", "supplier"], {}, [0.2, 0, 0])  # p(none) ~ 0.38
+    x, ctx = extractor.contexts([Source(uri="t.txt", text=TEXT)])[0]
+    rule_ops = {n for d in ctx.deployments for n in d.operators}
+    assert rule_ops
+    Refiner({"roles": nobody}, {"operator": 0.5, "supplier": 0.5, "keep_rule": 0.9}, "t").refine(ctx)
+    assert {n for d in ctx.deployments for n in d.operators} == rule_ops
+    x, ctx = extractor.contexts([Source(uri="t.txt", text=TEXT)])[0]
+    Refiner({"roles": nobody}, {"operator": 0.5, "supplier": 0.5, "keep_rule": 0.3}, "t").refine(ctx)
+    assert not any(d.operators for d in ctx.deployments)
+
+
+AGENCIES = ["Harlow Police Service", "Drummore Border Agency", "Velsk Municipal Guard", "Ostrava Transit Police",
+            "Kellan County Sheriff's Office", "Marden Interior Ministry"]
+VENDORS = ["Vantix Ltd", "Orlen Vision Systems", "Kestrel Analytics", "Brightgate Security", "Nordway Sensors",
+           "Calder Biometrics"]
+TECH = [("face recognition cameras", "face_recognition"), ("licence plate readers", "license_plate_recognition"),
+        ("fingerprint scanners", "fingerprint")]
+PLACES = [("Germany", "DE"), ("France", "FR"), ("Kenya", "KE"), ("Brazil", "BR")]
+
+
+def _fixture_corpus(root: Path, n: int = 24) -> None:
+    (root / "docs").mkdir(parents=True)
+    (root / "gold").mkdir()
+    for i in range(n):
+        op, ven = AGENCIES[i % 6], VENDORS[(i * 5) % 6]
+        words, tech = TECH[i % 3]
+        place, cc = PLACES[i % 4]
+        year = 2015 + i % 8
+        s1 = f"The {op} has used {words} in {place} since {year}."
+        s2 = f"The {words} were supplied by {ven}, the company said."
+        s3 = "Privacy International criticised the program in a report published in 2024."
+        text = f"{s1} {s2} {s3}\n"
+        gold = {"document": {"title": None}, "entities": [
+            {"name": op, "type": "organization"}, {"name": ven, "type": "organization"},
+            {"name": "Privacy International", "type": "organization"}, {"name": place, "type": "place", "country": cc}],
+            "deployments": [{"name": "d", "country": cc, "places": [place], "technologies": [tech], "operators": [op],
+                             "suppliers": [ven], "targets": [], "status": "ongoing", "start": str(year),
+                             "certainty": "reported", "evidence": [s1, s2]}],
+            "relations": [{"subject": ven, "predicate": "supplies", "object": op, "certainty": "reported", "evidence": s2}]}
+        (root / "docs" / f"fx-{i:03d}.txt").write_text(text, encoding="utf-8")
+        (root / "gold" / f"fx-{i:03d}.json").write_text(json.dumps(gold), encoding="utf-8")
+
+
+@pytest.mark.skipif(not (SHARED / "devset" / "score.py").exists(), reason="shared scorer not found")
+def test_training_is_reproducible_and_scores_every_split(tmp_path):
+    _fixture_corpus(tmp_path / "corpus")
+    quiet = lambda _m: None  # noqa: E731
+    a = T.train(tmp_path / "corpus", SHARED, tmp_path / "a", log=quiet)
+    T.train(tmp_path / "corpus", SHARED, tmp_path / "b", log=quiet)
+    files_a = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert "manifest.json" in files_a and files_a == sorted(p.name for p in (tmp_path / "b").iterdir())
+    for name in files_a:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    assert a["corpus"]["documents"] == 24 and sum(a["corpus"]["splits"].values()) == 24
+    assert set(a["scores"]["test"]) >= {"rules", "model"}
+    assert a["components"]["roles"]["labels"]["operator"] >= 10
+    # a component ships only where dev says it helps; the manifest says why each one left is left
+    shipped = set(Refiner.load(tmp_path / "a").models)
+    assert shipped.isdisjoint(a["not_shipped"]) and shipped | set(a["not_shipped"]) >= set(T.FIGURE)
+
+
+def test_register_reviews_become_training_documents(engine, extractor):
+    src = Source(uri="r.txt", text=TEXT)
+    store_extraction(engine, src, extractor(src))
+    with Session(engine) as s:
+        claims = s.scalars(select(t.Claim).where(t.Claim.record_type == "deployment")).all()
+        ops = [c for c in claims if c.field == "operator"]
+        tech = next(c for c in claims if c.field == "technology")
+        country = next(c for c in claims if c.field == "country")
+    assert ops
+    review(engine, ops[0].id, "reject", "ed", reason="a customer, not the operator")
+    review(engine, tech.id, "accept", "ed")
+    review(engine, country.id, "edit", "ed", value="IE")
+    docs = reviewed_documents(engine)
+    assert len(docs) == 1 and docs[0].text == TEXT
+    deps = docs[0].gold["deployments"]
+    assert deps and all(ops[0].value not in d["operators"] for d in deps if d["country"] == "IE")
+    assert any(d["country"] == "IE" and "face_recognition" in d["technologies"] for d in deps)
