@@ -248,6 +248,7 @@ def train(corpus_root: Path, shared: Path, out: Path, extra: list[C.Document] | 
     data.update(relations=pair_data, relation_certainty=cert_data)
 
     thresholds = tune(shared, parsed["dev"], models, log)
+    trained = dict(models)
     models, dropped = select(shared, parsed["dev"], models, thresholds, log)
     refiner = Refiner(models, thresholds, "candidate")
     before = Refiner.load(previous) if previous is not None and (previous / "manifest.json").exists() else None
@@ -265,7 +266,7 @@ def train(corpus_root: Path, shared: Path, out: Path, extra: list[C.Document] | 
                    "register_documents": len(extra or [])},
         "components": {name: {"classes": list(m.classes), "features": len(m.weights), "examples": len(data[name]),
                               "labels": dict(sorted(Counter(label for _, label in data[name]).items())),
-                              "C": REGULARISATION[name]} for name, m in models.items()},
+                              "C": REGULARISATION[name], "shipped": name in models} for name, m in trained.items()},
         "thresholds": thresholds,
         "trainer": {"algorithm": "scikit-learn LogisticRegression (lbfgs) over DictVectorizer features",
                     "seed": SEED, "scikit_learn": sklearn.__version__, "python": platform.python_version()},
