@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
-from counterwatch.extract import certainty, dates, roles
+from counterwatch.extract import certainty, dates, places, roles
 from counterwatch.extract.model import Deployment, Entity, Relation
 from counterwatch.extract.nlp import lemma
 
@@ -324,4 +324,52 @@ def entity_features(ctx: Context, e: Entity) -> dict[str, float]:
         out[f"sentence_words={min(len(words(ctx.text[s0:s1])) // 5, 6)}"] = 1.0
     if any(c.isdigit() for c in e.name):
         out["digit"] = 1.0
+    return out
+
+
+def country_votes(ctx: Context, sentences: list[int] | None = None) -> dict[str, float]:
+    """Place mentions and demonyms ("Kazakh police") per country, in the given sentences or the text."""
+    votes: dict[str, float] = {}
+    wanted = range(len(ctx.spans)) if sentences is None else sentences
+    for i in wanted:
+        for _, _, name in ctx.by_sentence[i]:
+            e = ctx.entities[name]
+            if e.type == "place" and e.country:
+                votes[e.country] = votes.get(e.country, 0.0) + 1.0
+        sent, _ = ctx.sents[i]
+        for ent in sent.ents:
+            if ent.label_ == "NORP":
+                c = places.country_of_demonym(ent.text)
+                if c:
+                    votes[c] = votes.get(c, 0.0) + 1.0
+    return votes
+
+
+def country_candidates(ctx: Context, dep: Deployment, doc_votes: dict[str, float]) -> list[str]:
+    return list(dict.fromkeys([*([dep.country] if dep.country else []), *sorted(doc_votes, key=lambda c: -doc_votes[c])]))
+
+
+def country_features(ctx: Context, dep: Deployment, c: str, doc_votes: dict[str, float]) -> dict[str, float]:
+    """Is c where the deployment runs (not where its vendor is from, nor a country only compared to)?"""
+    core = sorted({ctx.sentence_at(ev.start) for ev in dep.evidence} - {-1})
+    pool = ctx.pool(dep)
+    near, inside = country_votes(ctx, pool), country_votes(ctx, core)
+    total = sum(doc_votes.values()) or 1.0
+    ranked = sorted(doc_votes, key=lambda k: -doc_votes[k])
+    out: dict[str, float] = {"bias": 1.0, "rule" if c == dep.country else "not_rule": 1.0,
+                             f"doc_rank={min(ranked.index(c), 3) if c in ranked else 'none'}": 1.0,
+                             f"doc_share={int(4 * doc_votes.get(c, 0.0) / total)}": 1.0,
+                             f"core={min(int(inside.get(c, 0)), 3)}": 1.0, f"near={min(int(near.get(c, 0)), 3)}": 1.0,
+                             f"countries={min(len(doc_votes), 4)}": 1.0}
+    suppliers = {s for s in dep.suppliers}
+    for i in pool:  # a country named next to a vendor is often its home ("China's Huawei", "Israeli firm")
+        names = [m for _, _, m in ctx.by_sentence[i]]
+        if suppliers & set(names) and any(ctx.entities[m].type == "place" and ctx.entities[m].country == c for m in names):
+            out["beside_supplier"] = 1.0
+        a, b = ctx.spans[i]
+        for (ms, me), name in ((k, v) for k, v in ctx.index.items() if a <= k[0] < b):
+            e = ctx.entities[name]
+            if e.type == "place" and e.country == c:
+                for w in words(ctx.text[max(a, ms - 30):ms])[-2:]:
+                    out[f"before={w}"] = 1.0
     return out

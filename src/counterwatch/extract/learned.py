@@ -17,7 +17,7 @@ from counterwatch.extract import features as F
 from counterwatch.extract.linear import LinearModel
 from counterwatch.extract.model import Evidence, Relation
 
-COMPONENTS = ("deployments", "entities", "roles", "relations", "certainty", "relation_certainty", "start")
+COMPONENTS = ("country", "deployments", "entities", "roles", "relations", "certainty", "relation_certainty", "start")
 DEFAULT_THRESHOLDS = {"deployment": 0.5, "entity": 0.5, "operator": 0.5, "supplier": 0.5, "relation": 0.5, "start": 0.3, "keep_rule": 0.9}
 SYMMETRIC = {"collaborates_with"}
 
@@ -52,6 +52,13 @@ class Refiner:
     def refine(self, ctx: F.Context) -> None:
         """Rewrite the rule pass's deployments, roles, certainty, start and relations in place, and
         mark the entities to leave out in `ctx.dropped`."""
+        if "country" in self.models:
+            votes = F.country_votes(ctx)
+            for dep in ctx.deployments:
+                cands = F.country_candidates(ctx, dep, votes)
+                if cands:
+                    dep.country = max(cands, key=lambda c: self.models["country"].proba(
+                        F.country_features(ctx, dep, c, votes)).get("yes", 0.0))
         if "deployments" in self.models:
             p = [self.models["deployments"].proba(F.deployment_features(ctx, k)).get("yes", 1.0)
                  for k in range(len(ctx.deployments))]

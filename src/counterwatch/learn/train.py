@@ -29,7 +29,7 @@ from counterwatch.learn import corpus as C
 from counterwatch.learn.scoring import score, scorer
 
 SEED = 13
-REGULARISATION = {"deployments": 0.5, "entities": 0.5, "roles": 0.5, "relations": 0.5, "certainty": 0.3, "relation_certainty": 0.3, "start": 0.5}
+REGULARISATION = {"country": 0.5, "deployments": 0.5, "entities": 0.5, "roles": 0.5, "relations": 0.5, "certainty": 0.3, "relation_certainty": 0.3, "start": 0.5}
 GRID = (0.25, 0.35, 0.45, 0.55, 0.65, 0.75, 0.85, 0.95)
 MIN_WEIGHT = 1e-4  # weights smaller than this change no decision; dropped to keep the folder small
 
@@ -98,6 +98,19 @@ def role_examples(shared: Path, p: Parsed, ctx: F.Context) -> list[tuple[dict, s
         for name in F.role_candidates(ctx, dep):
             label = "operator" if lab.matches(name, ops) else "supplier" if lab.matches(name, sups) else "none"
             out.append((F.role_features(ctx, dep, name, pool, core), label))
+    return out
+
+
+def country_examples(shared: Path, p: Parsed, ctx: F.Context) -> list[tuple[dict, str]]:
+    """Each candidate country of each rule deployment that shares a technology with a gold one."""
+    votes = F.country_votes(ctx)
+    out = []
+    for d in ctx.deployments:
+        golds = {g["country"] for g in p.doc.gold.get("deployments", []) if set(g["technologies"]) & set(d.technologies)}
+        if not golds:
+            continue
+        for c in F.country_candidates(ctx, d, votes):
+            out.append((F.country_features(ctx, d, c, votes), "yes" if c in golds else "no"))
     return out
 
 
@@ -228,12 +241,13 @@ def train(corpus_root: Path, shared: Path, out: Path, extra: list[C.Document] | 
         f" ({', '.join(f'{k} {len(v)}' for k, v in parsed.items())}), {len(extra or [])} from the register")
 
     models: dict[str, LinearModel] = {}
-    data = {"deployments": _collect(shared, train_set, deployment_examples),
+    data = {"country": _collect(shared, train_set, country_examples),
+            "deployments": _collect(shared, train_set, deployment_examples),
             "entities": _collect(shared, train_set, entity_examples),
             "roles": _collect(shared, train_set, role_examples),
             "certainty": _collect(shared, train_set, certainty_examples),
             "start": _collect(shared, train_set, start_examples)}
-    for name in ("deployments", "entities", "roles", "certainty", "start"):
+    for name in ("country", "deployments", "entities", "roles", "certainty", "start"):
         models[name] = fit(data[name], REGULARISATION[name])
     roles_only = Refiner({"roles": models["roles"]}, dict(DEFAULT_THRESHOLDS), "training")  # as at extraction
     pair_data, cert_data = [], []
@@ -282,7 +296,7 @@ def train(corpus_root: Path, shared: Path, out: Path, extra: list[C.Document] | 
     return manifest
 
 
-FIGURE = {"deployments": ("deployments", "f1"), "entities": ("entities", "f1"), "roles": ("operators", "f1"),
+FIGURE = {"country": ("deployments", "f1"), "deployments": ("deployments", "f1"), "entities": ("entities", "f1"), "roles": ("operators", "f1"),
           "relations": ("relations", "f1"), "certainty": ("certainty", None), "start": ("start_year", None)}
 
 
