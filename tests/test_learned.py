@@ -149,3 +149,19 @@ def test_register_reviews_become_training_documents(engine, extractor):
     deps = docs[0].gold["deployments"]
     assert deps and all(ops[0].value not in d["operators"] for d in deps if d["country"] == "IE")
     assert any(d["country"] == "IE" and "face_recognition" in d["technologies"] for d in deps)
+
+
+def test_review_queue_puts_the_least_certain_model_proposals_first(engine, extractor):
+    from counterwatch.store.review import ReviewError, proposed
+    src = Source(uri="q.txt", text=TEXT)
+    x = extractor(src)
+    dep = next(d for d in x.deployments if d.operators)
+    dep.confidence = {f"operator={dep.operators[0]}": 0.93, "certainty": 0.52}
+    store_extraction(engine, src, x)
+    queue = proposed(engine, order="uncertainty")
+    scored = [c for c in queue if c["confidence"] is not None]
+    assert [c["confidence"] for c in scored] == [0.52, 0.93]
+    assert queue[:2] == scored and all(c["confidence"] is None for c in queue[2:])
+    assert scored[0]["field"] == "certainty" and scored[1]["value"] == dep.operators[0]
+    with pytest.raises(ReviewError):
+        proposed(engine, order="random")

@@ -209,9 +209,9 @@ def train(
                              log=lambda m: bar.console.print(m), progress=lambda n: bar.advance(task, n))
         bar.update(task, completed=total)
     for split in ("test", "dev"):
-        Console().print(f"[bold]{split} split[/bold] ({manifest['corpus']['splits'][split]} documents)")
-        Console().print(table(manifest["scores"][split]))
-    Console().print(f"model {manifest['version']} written to {target}")
+        out.print(f"[bold]{split} split[/bold] ({manifest['corpus']['splits'][split]} documents)")
+        out.print(table(manifest["scores"][split]))
+    out.print(f"model {manifest['version']} written to {target}")
 
 
 @app.command("review")
@@ -221,6 +221,7 @@ def review_claim(
     action: Annotated[str | None, typer.Argument(help="accept, reject or edit")] = None,
     reason: Annotated[str | None, typer.Option(help="Why (required to reject).")] = None,
     value: Annotated[str | None, typer.Option(help="New value (edit).")] = None,
+    order: Annotated[str, typer.Option(help="Queue order: source, or uncertainty (least sure model proposals first).")] = "source",
     database: DatabaseOpt = None,
 ) -> None:
     """Accept, edit or reject claims; every action is kept in the claim's history.
@@ -232,7 +233,7 @@ def review_claim(
 
     engine = connect(database)
     if claim_id is None:
-        _review_queue(engine, editor)
+        _review_queue(engine, editor, order)
         return
     try:
         rev = review(engine, claim_id, action or "", editor, reason=reason, value=value)
@@ -242,15 +243,21 @@ def review_claim(
     out.print(f"claim {claim_id}: {rev.before_status} → {rev.after_status}", highlight=False)
 
 
-def _review_queue(engine, editor: str) -> None:
+def _review_queue(engine, editor: str, order: str) -> None:
     from rich.prompt import Prompt
 
     from counterwatch.store.review import ReviewError, proposed, review
 
     done = 0
-    for claim in proposed(engine):
+    try:
+        queue = proposed(engine, order=order)
+    except ReviewError as exc:
+        err.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2) from None
+    for claim in queue:
         out.rule(f"claim {claim['id']} · {claim['record_type']} {claim['record_name']}")
-        out.print(f"[bold]{claim['field']}[/bold] = {claim['value']}  \\[{claim['certainty']}]", highlight=False)
+        sure = f"  model {claim['confidence']:.2f}" if claim["confidence"] is not None else ""
+        out.print(f"[bold]{claim['field']}[/bold] = {claim['value']}  \\[{claim['certainty']}]{sure}", highlight=False)
         out.print(f"“{claim['quote']}”", highlight=False, markup=False)
         out.print(f"[dim]{claim['source_title']}  chars {claim['start']}–{claim['end']}[/dim]", highlight=False)
         choice = Prompt.ask("[a]ccept [e]dit [r]eject [s]kip [q]uit", choices=list("aersq"), default="s", console=out)

@@ -74,7 +74,8 @@ class Refiner:
         if "certainty" in self.models:
             header = ctx.header_words()
             for dep in ctx.deployments:
-                dep.certainty = self.models["certainty"].best(F.certainty_features([e.quote for e in dep.evidence], header))[0]
+                dep.certainty, p = self.models["certainty"].best(F.certainty_features([e.quote for e in dep.evidence], header))
+                dep.confidence["certainty"] = round(p, 4)
         if "start" in self.models:
             for dep in ctx.deployments:
                 dep.start = self._start(ctx, dep)
@@ -101,6 +102,8 @@ class Refiner:
             ops = [n for n in dep.operators if scores.get(n, {}).get("none", 0.0) < self.thresholds["keep_rule"]]
             sups = [n for n in sups if n not in ops]
         dep.operators, dep.suppliers = ops, sups
+        dep.confidence.update({f"operator={n}": round(scores[n].get("operator", 0.0), 4) for n in ops if n in scores})
+        dep.confidence.update({f"supplier={n}": round(scores[n].get("supplier", 0.0), 4) for n in sups if n in scores})
         _cite_actors(ctx, dep, [*ops, *sups])
 
     def _start(self, ctx: F.Context, dep) -> str | None:
@@ -133,8 +136,9 @@ class Refiner:
             if k not in best or p > best[k][0]:
                 best[k] = (p, i)
         out = []
-        for (subj, pred, obj), (_, i) in best.items():
+        for (subj, pred, obj), (p, i) in best.items():
             out.append(self._relation(ctx, subj, pred, obj, i, "model"))
+            out[-1].confidence = round(p, 4)
         out.extend(self._implied(ctx, {(s, o) for s, p, o in best if p == "supplies"}))
         return out
 

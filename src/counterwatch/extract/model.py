@@ -53,6 +53,7 @@ class Deployment:
     start: str | None
     certainty: str
     evidence: list[Evidence]
+    confidence: dict[str, float] = field(default_factory=dict)  # "field=value" -> the model's probability
 
 
 @dataclass
@@ -63,6 +64,7 @@ class Relation:
     certainty: str
     evidence: Evidence
     pattern: str = ""
+    confidence: float | None = None  # the model's probability, when a trained model proposed it
 
 
 @dataclass

@@ -5,7 +5,7 @@ These functions are the one implementation the CLI, web UI and API call.
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from counterwatch.store import audit, facets
@@ -54,12 +54,21 @@ def history(engine: Engine, claim_id: int) -> list[dict]:
                  "at": r.at.isoformat()} for r in revs]
 
 
-def proposed(engine: Engine, limit: int = 1000) -> list[dict]:
-    """The review queue: proposed claims with the record they belong to and their source."""
+ORDERS = ("source", "uncertainty")
+
+
+def proposed(engine: Engine, limit: int = 1000, order: str = "source") -> list[dict]:
+    """The review queue: proposed claims with the record they belong to and their source.
+
+    order="uncertainty" puts first the claims whose model probability is nearest 0.5 (what an
+    editor's answer teaches the next training most), then the claims no model scored."""
+    if order not in ORDERS:
+        raise ReviewError(f"unknown order {order!r}: one of {', '.join(ORDERS)}")
+    by_source = (t.Claim.source_id, t.Claim.record_type, t.Claim.record_id, t.Claim.id)
+    keys = by_source if order == "source" else (
+        t.Claim.confidence.is_(None), func.abs(t.Claim.confidence - 0.5), *by_source)
     with Session(engine) as session:
-        claims = session.scalars(select(t.Claim).where(t.Claim.status == "proposed")
-                                 .order_by(t.Claim.source_id, t.Claim.record_type, t.Claim.record_id, t.Claim.id)
-                                 .limit(limit)).all()
+        claims = session.scalars(select(t.Claim).where(t.Claim.status == "proposed").order_by(*keys).limit(limit)).all()
         titles = source_titles(session, (c.source_id for c in claims))
         out = []
         for c in claims:
@@ -67,6 +76,6 @@ def proposed(engine: Engine, limit: int = 1000) -> list[dict]:
             record = session.get(table, c.record_id) if table else None
             out.append({"id": c.id, "record_type": c.record_type, "record_id": c.record_id,
                         "record_name": record.name if record else c.value, "field": c.field, "value": c.value,
-                        "certainty": c.certainty, "quote": c.quote, "start": c.start, "end": c.end,
+                        "certainty": c.certainty, "confidence": c.confidence, "quote": c.quote, "start": c.start, "end": c.end,
                         "source_title": titles.get(c.source_id)})
         return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -98,6 +98,7 @@ class Claim(Base):
     end: Mapped[int] = mapped_column(Integer)
     cue: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20), default="proposed", index=True)
+    confidence: Mapped[float | None] = mapped_column(Float)  # the trained model's probability, if it proposed this
     facets: Mapped[str | None] = mapped_column(Text)  # the record's search facets as index tokens (store/facets.py)
 
 

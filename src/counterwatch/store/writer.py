@@ -63,7 +63,8 @@ def store_extraction(engine: Engine, source: ReadSource, x: Extraction, actor: s
                      ([("start", d.start)] if d.start else []) + ([("country", d.country)] if d.country else [])
             tags = facets.tokens(fields)  # a new record: its facets are this document's
             for name, value in fields:
-                writer.add("deployment", dep.id, name, value, d.certainty, main, tags)
+                writer.add("deployment", dep.id, name, value, d.certainty, main, tags,
+                           confidence=d.confidence.get(f"{name}={value}", d.confidence.get(name) if name == "certainty" else None))
             for ev in d.evidence:
                 writer.add("deployment", dep.id, "evidence", d.name, d.certainty, ev, tags)
         stated = [(r, ids.get(r.subject), ids.get(r.object)) for r in x.relations]
@@ -71,7 +72,7 @@ def store_extraction(engine: Engine, source: ReadSource, x: Extraction, actor: s
         rel_ids = _resolve_relations(session, {(s_id, r.predicate, o_id) for r, s_id, o_id in stated})
         for r, s_id, o_id in stated:
             writer.add("relation", rel_ids[(s_id, r.predicate, o_id)], r.predicate, f"{r.subject} -> {r.object}",
-                       r.certainty, r.evidence)
+                       r.certainty, r.evidence, confidence=r.confidence)
         writer.flush()
         audit.record(session, actor, "source.store", f"source:{row.id}",
                      after={"uri": source.uri, "sha256": source.sha256, "version": version, "claims": writer.count})
@@ -90,10 +91,11 @@ class _ClaimWriter:
         return len(self.rows)
 
     def add(self, record_type: str, record_id: int, field: str, value: str, certainty: str, ev: Evidence,
-            record_facets: str = "") -> None:
+            record_facets: str = "", confidence: float | None = None) -> None:
         self.rows.append(dict(source_id=self.source_id, record_type=record_type, record_id=record_id, field=field,
                               value=str(value)[:500], certainty=certainty, quote=ev.quote, start=ev.start,
-                              end=ev.end, cue=ev.cue, facets=facets.column(record_facets, certainty)))
+                              end=ev.end, cue=ev.cue, facets=facets.column(record_facets, certainty),
+                              confidence=confidence))
 
     def flush(self) -> None:
         if self.rows:
