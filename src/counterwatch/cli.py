@@ -180,7 +180,7 @@ def show(
 def train(
     corpus: Annotated[Path, typer.Option(help="annotated corpus folder (docs/, gold/)")] = Path("corpus"),
     shared: Annotated[Path, typer.Option(help="shared folder holding devset/score.py")] = Path("../shared"),
-    out: Annotated[Path | None, typer.Option(help="model folder to write (default: the one extraction loads)")] = None,
+    folder: Annotated[Path | None, typer.Option("--out", help="model folder to write (default: the one extraction loads)")] = None,
     database: DatabaseOpt = None,
     feedback: Annotated[bool, typer.Option(help="also learn from the register's reviewed claims")] = False,
 ) -> None:
@@ -190,7 +190,7 @@ def train(
     from counterwatch.learn.scoring import table
     from counterwatch.learn.train import train as run_train
 
-    target = out or default_model_dir() or packaged_model_dir()
+    target = folder or default_model_dir() or packaged_model_dir()
     extra = []
     if feedback:
         from counterwatch.learn.feedback import reviewed_documents

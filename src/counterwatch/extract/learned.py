@@ -123,9 +123,9 @@ class Refiner:
                 roles_of.setdefault(n, set()).add("op")
             for n in dep.suppliers:
                 roles_of.setdefault(n, set()).add("sup")
-        best: dict[tuple[str, str, str], tuple[float, int]] = {}
-        for i, m1, m2 in F.pair_candidates(ctx):
-            label, p = self.models["relations"].best(F.pair_features(ctx, i, m1, m2, rule, roles_of))
+        best: dict[tuple[str, str, str], tuple[float, int, int]] = {}
+        for i, j, m1, m2 in F.pair_candidates(ctx):
+            label, p = self.models["relations"].best(F.pair_features(ctx, i, j, m1, m2, rule, roles_of))
             if label == "none" or p < self.thresholds["relation"]:
                 continue
             pred, arrow = label[:-1], label[-1]
@@ -134,16 +134,16 @@ class Refiner:
                 subj, obj = sorted((subj, obj))
             k = (subj, pred, obj)
             if k not in best or p > best[k][0]:
-                best[k] = (p, i)
+                best[k] = (p, i, j)
         out = []
-        for (subj, pred, obj), (p, i) in best.items():
-            out.append(self._relation(ctx, subj, pred, obj, i, "model"))
+        for (subj, pred, obj), (p, i, j) in best.items():
+            out.append(self._relation(ctx, subj, pred, obj, i, "model", j))
             out[-1].confidence = round(p, 4)
         out.extend(self._implied(ctx, {(s, o) for s, p, o in best if p == "supplies"}))
         return out
 
-    def _relation(self, ctx: F.Context, subj: str, pred: str, obj: str, i: int, how: str) -> Relation:
-        a, b = ctx.spans[i]
+    def _relation(self, ctx: F.Context, subj: str, pred: str, obj: str, i: int, how: str, j: int | None = None) -> Relation:
+        a, b = ctx.spans[i][0], ctx.spans[i if j is None else j][1]
         quote = ctx.text[a:b]
         level, cue = rule_certainty.classify(quote)
         if "relation_certainty" in self.models:

@@ -168,23 +168,23 @@ def relation_examples(shared: Path, p: Parsed, ctx: F.Context) -> tuple[list[tup
     found: dict[int, tuple[str, dict]] = {}
     for gi, r in enumerate(gold):
         hits = []
-        for k, (i, m1, m2) in enumerate(cands):
+        for k, (i, j, m1, m2) in enumerate(cands):
             fwd = lab.matches(m1[2], [r["subject"]]) and lab.matches(m2[2], [r["object"]])
             back = lab.matches(m2[2], [r["subject"]]) and lab.matches(m1[2], [r["object"]])
             if fwd or back:
                 arrow = ">" if fwd or r["predicate"] == "collaborates_with" else "<"
-                hits.append((k, i, f"{r['predicate']}{arrow}"))
+                hits.append((k, (ctx.spans[i][0], ctx.spans[j][1]), f"{r['predicate']}{arrow}"))
         ev = p.doc.text.find(r.get("evidence") or "\0")
-        stating = [h for h in hits if ev >= 0 and ctx.spans[h[1]][0] < ev + len(r["evidence"]) and ev < ctx.spans[h[1]][1]]
+        stating = [h for h in hits if ev >= 0 and h[1][0] < ev + len(r["evidence"]) and ev < h[1][1]]
         for k, _, label in stating or hits:
             found.setdefault(k, (label, r))
     pairs, certs = [], []
     header = ctx.header_words()
-    for k, (i, m1, m2) in enumerate(cands):
+    for k, (i, j, m1, m2) in enumerate(cands):
         label, r = found.get(k, ("none", None))
-        pairs.append((F.pair_features(ctx, i, m1, m2, rule, roles_of), label))
+        pairs.append((F.pair_features(ctx, i, j, m1, m2, rule, roles_of), label))
         if r is not None and r.get("certainty"):
-            a, b = ctx.spans[i]
+            a, b = ctx.spans[i][0], ctx.spans[j][1]
             certs.append((F.certainty_features([ctx.text[a:b]], header), r["certainty"]))
     return pairs, certs
 
