@@ -214,6 +214,19 @@ def pair_features(ctx: Context, i: int, j: int, m1: tuple[int, int, str], m2: tu
     return out
 
 
+def pair_context(ctx: Context) -> tuple[dict[tuple[str, str], str], dict[str, set[str]]]:
+    """What the rule pass says of pairs: its relations by ordered pair, and each actor's roles."""
+    rule = {(r.subject, r.object): f"{r.predicate}>" for r in ctx.relations}
+    rule.update({(r.object, r.subject): f"{r.predicate}<" for r in ctx.relations})
+    roles_of: dict[str, set[str]] = {}
+    for dep in ctx.deployments:
+        for n in dep.operators:
+            roles_of.setdefault(n, set()).add("op")
+        for n in dep.suppliers:
+            roles_of.setdefault(n, set()).add("sup")
+    return rule, roles_of
+
+
 def pair_candidates(ctx: Context):
     """(first sentence, last sentence, earlier mention, later mention) for named actors of one
     sentence, and of two adjacent ones (the nearest few of each)."""

@@ -115,14 +115,7 @@ class Refiner:
         return best.iso if p >= self.thresholds["start"] else None
 
     def _relations(self, ctx: F.Context) -> list[Relation]:
-        rule = {(r.subject, r.object): f"{r.predicate}>" for r in ctx.relations}
-        rule.update({(r.object, r.subject): f"{r.predicate}<" for r in ctx.relations})
-        roles_of: dict[str, set[str]] = {}
-        for dep in ctx.deployments:
-            for n in dep.operators:
-                roles_of.setdefault(n, set()).add("op")
-            for n in dep.suppliers:
-                roles_of.setdefault(n, set()).add("sup")
+        rule, roles_of = F.pair_context(ctx)
         best: dict[tuple[str, str, str], tuple[float, int, int]] = {}
         for i, j, m1, m2 in F.pair_candidates(ctx):
             label, p = self.models["relations"].best(F.pair_features(ctx, i, j, m1, m2, rule, roles_of))

@@ -125,7 +125,32 @@ def digest(docs: list[Document]) -> str:
     return h.hexdigest()
 
 
+def summary(docs: list[Document]) -> dict:
+    """What the corpus covers: the counts its README reports and its test checks."""
+    from collections import Counter
+    deps = [d for doc in docs for d in doc.gold.get("deployments", [])]
+    rels = [r for doc in docs for r in doc.gold.get("relations", [])]
+    programs = Counter(d.get("program") for d in deps if d.get("program"))
+    return {
+        "documents": len(docs), "invented": sum(bool(d.gold.get("document", {}).get("invented")) for d in docs),
+        "words": sum(len(d.text.split()) for d in docs),
+        "splits": dict(Counter(split_of(d.id) for d in docs)),
+        "genres": dict(Counter(d.gold.get("document", {}).get("genre") or "unlabelled" for d in docs).most_common()),
+        "countries": len({d["country"] for d in deps}), "deployments": len(deps),
+        "technologies": dict(Counter(t for d in deps for t in d["technologies"]).most_common()),
+        "certainty": dict(Counter(d["certainty"] for d in deps).most_common()),
+        "status": dict(Counter(d["status"] for d in deps).most_common()),
+        "with_start": sum(bool(d.get("start")) for d in deps),
+        "relations": len(rels), "predicates": dict(Counter(r["predicate"] for r in rels).most_common()),
+        "entities": sum(len(d.gold.get("entities", [])) for d in docs),
+        "programs": {p: n for p, n in programs.items() if n > 1},
+    }
+
+
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["--summary"]:
+        print(json.dumps(summary(load(Path(argv[1] if len(argv) > 1 else "corpus"))), indent=1))
+        return 0
     bad = 0
     paths = [Path(a) for a in argv] or [Path("corpus")]
     for path in paths:

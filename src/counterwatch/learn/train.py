@@ -156,14 +156,7 @@ def relation_examples(shared: Path, p: Parsed, ctx: F.Context) -> tuple[list[tup
     """(pair examples, certainty examples of the pairs that state a gold relation)."""
     lab = Labeller(shared, p)
     gold = p.doc.gold.get("relations", [])
-    rule = {(r.subject, r.object): f"{r.predicate}>" for r in ctx.relations}
-    rule.update({(r.object, r.subject): f"{r.predicate}<" for r in ctx.relations})
-    roles_of: dict[str, set[str]] = {}
-    for dep in ctx.deployments:
-        for n in dep.operators:
-            roles_of.setdefault(n, set()).add("op")
-        for n in dep.suppliers:
-            roles_of.setdefault(n, set()).add("sup")
+    rule, roles_of = F.pair_context(ctx)
     cands = list(F.pair_candidates(ctx))
     found: dict[int, tuple[str, dict]] = {}
     for gi, r in enumerate(gold):
