@@ -30,6 +30,8 @@ from counterwatch.learn.scoring import score, scorer
 
 SEED = 13
 REGULARISATION = {"country": 0.5, "deployments": 0.5, "entities": 0.5, "roles": 0.5, "relations": 0.5, "certainty": 0.3, "relation_certainty": 0.3, "start": 0.5}
+# 'none' is 8 relation candidates in 10: weighting the rare classes up lifted dev relations F1 0.32 -> 0.43
+BALANCED = {"relations", "roles"}
 GRID = (0.25, 0.35, 0.45, 0.55, 0.65, 0.75, 0.85, 0.95)
 MIN_WEIGHT = 1e-4  # weights smaller than this change no decision; dropped to keep the folder small
 
@@ -182,13 +184,13 @@ def relation_examples(shared: Path, p: Parsed, ctx: F.Context) -> tuple[list[tup
     return pairs, certs
 
 
-def fit(examples: list[tuple[dict, str]], c: float) -> LinearModel:
+def fit(examples: list[tuple[dict, str]], c: float, balanced: bool = False) -> LinearModel:
     y = [label for _, label in examples]
     if len(set(y)) < 2:  # one answer in all the data (or none): a constant model says it
         return LinearModel((y[0],) if y else ("none",), {}, (0.0,))
     vec = DictVectorizer(sort=True)
     X = vec.fit_transform([f for f, _ in examples])
-    clf = LogisticRegression(C=c, max_iter=5000, random_state=SEED)
+    clf = LogisticRegression(C=c, max_iter=5000, random_state=SEED, class_weight="balanced" if balanced else None)
     clf.fit(X, y)
     names = vec.get_feature_names_out()
     coef = clf.coef_
@@ -241,7 +243,7 @@ def train(corpus_root: Path, shared: Path, out: Path, extra: list[C.Document] | 
             "certainty": _collect(shared, train_set, certainty_examples),
             "start": _collect(shared, train_set, start_examples)}
     for name in ("country", "deployments", "entities", "roles", "certainty", "start"):
-        models[name] = fit(data[name], REGULARISATION[name])
+        models[name] = fit(data[name], REGULARISATION[name], balanced=name in BALANCED)
     roles_only = Refiner({"roles": models["roles"]}, dict(DEFAULT_THRESHOLDS), "training")  # as at extraction
     pair_data, cert_data = [], []
     for p in train_set:
@@ -250,7 +252,7 @@ def train(corpus_root: Path, shared: Path, out: Path, extra: list[C.Document] | 
         pairs, certs = relation_examples(shared, p, ctx)
         pair_data += pairs
         cert_data += certs
-    models["relations"] = fit(pair_data, REGULARISATION["relations"])
+    models["relations"] = fit(pair_data, REGULARISATION["relations"], balanced="relations" in BALANCED)
     models["relation_certainty"] = fit(cert_data, REGULARISATION["relation_certainty"])
     data.update(relations=pair_data, relation_certainty=cert_data)
 
@@ -273,7 +275,7 @@ def train(corpus_root: Path, shared: Path, out: Path, extra: list[C.Document] | 
                    "register_documents": len(extra or [])},
         "components": {name: {"classes": list(m.classes), "features": len(m.weights), "examples": len(data[name]),
                               "labels": dict(sorted(Counter(label for _, label in data[name]).items())),
-                              "C": REGULARISATION[name], "shipped": name in models} for name, m in trained.items()},
+                              "C": REGULARISATION[name], "balanced": name in BALANCED, "shipped": name in models} for name, m in trained.items()},
         "thresholds": thresholds,
         "trainer": {"algorithm": "scikit-learn LogisticRegression (lbfgs) over DictVectorizer features",
                     "seed": SEED, "scikit_learn": sklearn.__version__, "python": platform.python_version()},
