@@ -270,7 +270,7 @@ def train(corpus_root: Path, shared: Path, out: Path, extra: list[C.Document] | 
     digest = C.digest(docs)
     manifest = {
         "version": f"cw-linear-{digest[:12]}",
-        "corpus": {"root": str(corpus_root), "sha256": digest, "documents": len(docs),
+        "corpus": {"root": corpus_root.name, "sha256": digest, "documents": len(docs),
                    "splits": {k: len(v) for k, v in splits.items()}, "split_seed": C.SPLIT_SEED,
                    "register_documents": len(extra or [])},
         "components": {name: {"classes": list(m.classes), "features": len(m.weights), "examples": len(data[name]),
