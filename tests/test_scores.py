@@ -2,7 +2,10 @@
 the AIID subset, by the shared scorers.
 
 Floors sit a margin below the figures measured when the model was trained (corpus/README.md lists
-them): they catch a regression, they are not targets and nothing was tuned to reach them.
+them): they catch a regression, they are not targets and nothing was tuned to reach them. The dev
+set's deployment floor and AIID's operator floor are lower than the rule pass reached there (0.73,
+0.66): the rules were written against those five documents, and the trained layer, chosen on the
+corpus's own dev split, keeps fewer deployments per long report and fewer company deployers.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ def scores(tmp_path_factory):
 
 def test_corpus_test_split_floor(scores):
     test = scores["corpus_test"]
-    assert test["documents"] >= 20
+    assert test["documents"] >= 40
     assert test["entities"]["f1"] >= 0.65
     assert test["technologies"]["f1"] >= 0.75
     assert test["deployments"]["f1"] >= 0.45
@@ -38,10 +41,10 @@ def test_devset_floor(scores):
     dev = scores["devset"]
     assert dev["entities"]["f1"] >= 0.80
     assert dev["technologies"]["f1"] >= 0.85
-    assert dev["deployments"]["f1"] >= 0.45
+    assert dev["deployments"]["f1"] >= 0.30
     assert dev["relations"]["f1"] >= 0.30
     assert dev["evidence_exact"] == 1.0
 
 
 def test_aiid_operator_floor(scores):
-    assert scores["aiid"]["deployer_as_operator_recall"] >= 0.55
+    assert scores["aiid"]["deployer_as_operator_recall"] >= 0.45
