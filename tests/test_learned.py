@@ -165,3 +165,22 @@ def test_review_queue_puts_the_least_certain_model_proposals_first(engine, extra
     assert scored[0]["field"] == "certainty" and scored[1]["value"] == dep.operators[0]
     with pytest.raises(ReviewError):
         proposed(engine, order="random")
+
+
+def test_review_queue_api_is_for_editors_and_orders_by_uncertainty(engine, extractor):
+    from fastapi.testclient import TestClient
+
+    from counterwatch.store.accounts import add_user, new_token
+    from counterwatch.web.app import create_app
+    src = Source(uri="q.txt", text=TEXT)
+    x = extractor(src)
+    dep = next(d for d in x.deployments if d.operators)
+    dep.confidence = {f"operator={dep.operators[0]}": 0.61}
+    store_extraction(engine, src, x)
+    add_user(engine, "ana", "correct horse battery", "editor")
+    client = TestClient(create_app(engine, secret_key="test"))
+    assert client.get("/api/queue").status_code in (401, 403)
+    auth = {"Authorization": f"Bearer {new_token(engine, 'ana')}"}
+    queue = client.get("/api/queue?order=uncertainty&limit=5", headers=auth).json()
+    assert len(queue) == 5 and queue[0]["confidence"] == 0.61 and queue[0]["value"] == dep.operators[0]
+    assert client.get("/api/queue?order=nonsense", headers=auth).status_code == 400

@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 
 from counterwatch.query import listing, records, visual
 from counterwatch.query.search import search as run_search
-from counterwatch.store.review import ReviewError, history, review
+from counterwatch.store.review import ReviewError, history, proposed, review
 from counterwatch.store.writer import stats
 from counterwatch.web.auth import require
 from counterwatch.web.deps import engine
@@ -74,6 +74,16 @@ def post_review(claim_id: int, body: ReviewIn, db: Engine = Depends(engine), use
     except ReviewError as exc:
         raise HTTPException(400, str(exc)) from None
     return {"claim_id": claim_id, "history": history(db, claim_id)}
+
+
+@router.get("/queue")
+def get_queue(order: str = "source", limit: int = 100, db: Engine = Depends(engine),
+              user=Depends(require("editor"))) -> list[dict]:
+    """Proposed claims to review (editors only); order=uncertainty puts the model's least sure first."""
+    try:
+        return proposed(db, limit=max(1, min(limit, 1000)), order=order)
+    except ReviewError as exc:
+        raise HTTPException(400, str(exc)) from None
 
 
 @router.get("/claims/{claim_id}/history")
