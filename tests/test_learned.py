@@ -82,6 +82,21 @@ def test_rule_operators_stand_when_the_model_names_nobody(extractor):
     assert not any(d.operators for d in ctx.deployments)
 
 
+def test_entity_model_drops_and_retypes_by_its_margin(extractor):
+    # place-typed names read as organizations; a name with "miller" in it is no entity at all
+    ents = _model(["none", "organization", "person", "place"], {"type=place": [0, 6, 0, 0], "nw=miller": [9, 0, 0, 0]},
+                  [0, 0, 0, 1])
+    text = TEXT + " The story was written by Jane Miller for the Harlow Courier."
+    x, ctx = extractor.contexts([Source(uri="t.txt", text=text)])[0]
+    assert ctx.entities["London"].type == "place" and "Jane Miller" in ctx.entities
+    Refiner({"entities": ents}, {"entity": 0.5, "retype": 0.2}, "t").refine(ctx)
+    assert ctx.entities["London"].type == "organization"
+    assert "Jane Miller" in ctx.dropped and "Harlow Police Service" not in ctx.dropped
+    x, ctx = extractor.contexts([Source(uri="t.txt", text=text)])[0]
+    Refiner({"entities": ents}, {"entity": 0.5, "retype": 1.0}, "t").refine(ctx)
+    assert ctx.entities["London"].type == "place"  # a margin no model reaches keeps the parser's type
+
+
 AGENCIES = ["Harlow Police Service", "Drummore Border Agency", "Velsk Municipal Guard", "Ostrava Transit Police",
             "Kellan County Sheriff's Office", "Marden Interior Ministry"]
 VENDORS = ["Vantix Ltd", "Orlen Vision Systems", "Kestrel Analytics", "Brightgate Security", "Nordway Sensors",

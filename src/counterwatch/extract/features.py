@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
-from counterwatch.extract import certainty, dates, places, roles
+from counterwatch.extract import certainty, country_cues, dates, places, roles
 from counterwatch.extract.model import Deployment, Entity, Relation
 from counterwatch.extract.nlp import lemma
 
 WINDOW_WORDS = 4  # words each side of a mention that describe its context
 MAX_PAIR_GAP = 6  # mentions apart two ends of a relation candidate may stand
 CROSS_MENTIONS = 3  # mentions of each of two adjacent sentences paired across them (35 of 109 dev relations)
+CUE_KINDS = ("entity", "place", "org", "name", "demonym", "based", "currency", "civic", "company")
 HEADER_CHARS = 600  # start of the page whose words hint at its genre (tender, ruling, minutes)
 _WORD = re.compile(r"[a-z][a-z'-]+|\d{4}")
 
@@ -36,6 +37,7 @@ class Context:
     relations: list[Relation]
     published: str | None = None
     dropped: set[str] = field(default_factory=set)  # entities the trained filter leaves out
+    votes_seen: dict = field(default_factory=dict)  # country_votes by (sentences, kind), for the country model
     spans: list[tuple[int, int]] = field(init=False)
     by_sentence: list[list[tuple[int, int, str]]] = field(init=False)
 
@@ -48,6 +50,13 @@ class Context:
             if i >= 0 and b <= self.spans[i][1]:
                 self.by_sentence[i].append((a, b, name))
         self._starts = starts
+        self._cues: list[list[country_cues.Cue]] | None = None
+
+    def cues(self, i: int) -> list[country_cues.Cue]:
+        """The country hints of sentence i, found once per context."""
+        if self._cues is None:
+            self._cues = [country_cues.cues(sent, off) for sent, off in self.sents]
+        return self._cues[i]
 
     def sentence_at(self, pos: int) -> int:
         return bisect_right(self._starts, pos) - 1
@@ -331,7 +340,7 @@ def deployment_features(ctx: Context, k: int) -> dict[str, float]:
 
 def entity_features(ctx: Context, e: Entity) -> dict[str, float]:
     """Is this a named organization, person or place of the article's body (not a byline, a menu
-    entry, a product or a misread phrase)?"""
+    entry, a product or a misread phrase), and which of the three is it?"""
     out: dict[str, float] = {"bias": 1.0}
     _name_features("", e, out)
     tokens = e.name.split()
@@ -353,29 +362,46 @@ def entity_features(ctx: Context, e: Entity) -> dict[str, float]:
         out[f"sentence_words={min(len(words(ctx.text[s0:s1])) // 5, 6)}"] = 1.0
     if any(c.isdigit() for c in e.name):
         out["digit"] = 1.0
+    raw = e.name.split()  # the name's shape: a gazetteer place, a legal form, a first word
+    out[f"first={raw[0].lower() if raw else ''}"] = 1.0
+    if places.country_of(e.name):
+        out["gazetteer"] = 1.0
+    if places.big_place(e.name):
+        out["big_place"] = 1.0
+    if places.country_of_demonym(raw[0] if raw else ""):
+        out["demonym_first"] = 1.0
+    out[f"capitalised={min(sum(w[:1].isupper() for w in raw), 4)}/{min(len(raw), 4)}"] = 1.0
+    for cue in country_cues.cues_in(e.name):
+        out[f"cue={cue}"] = 1.0
     return out
 
 
-def country_votes(ctx: Context, sentences: list[int] | None = None) -> dict[str, float]:
-    """Place mentions and demonyms ("Kazakh police") per country, in the given sentences or the text."""
-    votes: dict[str, float] = {}
+def country_votes(ctx: Context, sentences: list[int] | None = None, kind: str | None = None) -> dict[str, float]:
+    """Weighted country hints (kept place entities and every cue of `country_cues`), in the given
+    sentences or the whole text, of one kind or all."""
+    key = (None if sentences is None else tuple(sentences), kind)
+    if key in ctx.votes_seen:
+        return ctx.votes_seen[key]
+    votes: dict[str, float] = ctx.votes_seen.setdefault(key, {})
     wanted = range(len(ctx.spans)) if sentences is None else sentences
     for i in wanted:
-        for _, _, name in ctx.by_sentence[i]:
-            e = ctx.entities[name]
-            if e.type == "place" and e.country:
-                votes[e.country] = votes.get(e.country, 0.0) + 1.0
-        sent, _ = ctx.sents[i]
-        for ent in sent.ents:
-            if ent.label_ == "NORP":
-                c = places.country_of_demonym(ent.text)
-                if c:
-                    votes[c] = votes.get(c, 0.0) + 1.0
+        if kind in (None, "entity"):
+            for _, _, name in ctx.by_sentence[i]:
+                e = ctx.entities[name]
+                if e.type == "place" and e.country:
+                    votes[e.country] = votes.get(e.country, 0.0) + 1.0
+        for cue in ctx.cues(i):
+            if kind in (None, cue.kind):
+                votes[cue.country] = votes.get(cue.country, 0.0) + cue.weight
     return votes
 
 
 def country_candidates(ctx: Context, dep: Deployment, doc_votes: dict[str, float]) -> list[str]:
     return list(dict.fromkeys([*([dep.country] if dep.country else []), *sorted(doc_votes, key=lambda c: -doc_votes[c])]))
+
+
+def _bucket(x: float) -> str:
+    return "0" if x <= 0 else "<1" if x < 1 else "1" if x < 2 else "2-3" if x < 4 else "4+"
 
 
 def country_features(ctx: Context, dep: Deployment, c: str, doc_votes: dict[str, float]) -> dict[str, float]:
@@ -388,17 +414,27 @@ def country_features(ctx: Context, dep: Deployment, c: str, doc_votes: dict[str,
     out: dict[str, float] = {"bias": 1.0, "rule" if c == dep.country else "not_rule": 1.0,
                              f"doc_rank={min(ranked.index(c), 3) if c in ranked else 'none'}": 1.0,
                              f"doc_share={int(4 * doc_votes.get(c, 0.0) / total)}": 1.0,
-                             f"core={min(int(inside.get(c, 0)), 3)}": 1.0, f"near={min(int(near.get(c, 0)), 3)}": 1.0,
+                             f"core={_bucket(inside.get(c, 0))}": 1.0, f"near={_bucket(near.get(c, 0))}": 1.0,
                              f"countries={min(len(doc_votes), 4)}": 1.0}
-    suppliers = {s for s in dep.suppliers}
+    for kind in CUE_KINDS:  # each kind of hint, in the whole text and near the deployment
+        out[f"{kind}_doc={_bucket(country_votes(ctx, None, kind).get(c, 0))}"] = 1.0
+        out[f"{kind}_near={_bucket(country_votes(ctx, pool, kind).get(c, 0))}"] = 1.0
+    first = next((cue.country for i in range(len(ctx.spans)) for cue in ctx.cues(i) if cue.kind in ("place", "org", "based")), None)
+    if first == c:
+        out["first_place"] = 1.0  # a dateline or the first place of the story
+    suppliers = set(dep.suppliers)
     for i in pool:  # a country named next to a vendor is often its home ("China's Huawei", "Israeli firm")
         names = [m for _, _, m in ctx.by_sentence[i]]
         if suppliers & set(names) and any(ctx.entities[m].type == "place" and ctx.entities[m].country == c for m in names):
             out["beside_supplier"] = 1.0
-        a, b = ctx.spans[i]
-        for (ms, me), name in ((k, v) for k, v in ctx.index.items() if a <= k[0] < b):
+        a, _ = ctx.spans[i]
+        for ms, _, name in ctx.by_sentence[i]:
             e = ctx.entities[name]
             if e.type == "place" and e.country == c:
                 for w in words(ctx.text[max(a, ms - 30):ms])[-2:]:
                     out[f"before={w}"] = 1.0
+        for cue in ctx.cues(i):
+            if cue.country == c and cue.kind in ("demonym", "based"):
+                for w in words(ctx.text[cue.end:cue.end + 30])[:1]:
+                    out[f"{cue.kind}_after={w}"] = 1.0  # "Israeli firm", "Dhaka-based integrator"
     return out

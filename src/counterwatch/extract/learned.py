@@ -14,12 +14,14 @@ from pathlib import Path
 
 from counterwatch.extract import certainty as rule_certainty
 from counterwatch.extract import features as F
+from counterwatch.extract import places
 from counterwatch.extract.linear import LinearModel
 from counterwatch.extract.model import Evidence, Relation
 
 COMPONENTS = ("country", "deployments", "entities", "roles", "relations", "certainty", "relation_certainty", "start")
-DEFAULT_THRESHOLDS = {"deployment": 0.5, "entity": 0.5, "operator": 0.5, "supplier": 0.5, "relation": 0.5, "start": 0.3, "keep_rule": 0.9}
+DEFAULT_THRESHOLDS = {"deployment": 0.5, "entity": 0.5, "operator": 0.5, "supplier": 0.5, "relation": 0.5, "start": 0.3, "keep_rule": 0.9, "retype": 0.3}
 SYMMETRIC = {"collaborates_with"}
+TYPES = ("organization", "person", "place")
 
 
 def packaged_model_dir() -> Path:
@@ -69,8 +71,7 @@ class Refiner:
             keep = [p[k] >= self.thresholds["deployment"] or best[d.country] == k for k, d in enumerate(ctx.deployments)]
             ctx.deployments = _fold(ctx.deployments, keep)
         if "entities" in self.models:
-            ctx.dropped = {e.name for e in ctx.entities.values()
-                           if self.models["entities"].proba(F.entity_features(ctx, e)).get("yes", 1.0) < self.thresholds["entity"]}
+            self._entities(ctx)
         if "certainty" in self.models:
             header = ctx.header_words()
             for dep in ctx.deployments:
@@ -86,6 +87,19 @@ class Refiner:
             ctx.relations = self._relations(ctx)
         used = {n for d in ctx.deployments for n in (*d.operators, *d.suppliers, *d.places)}
         ctx.dropped -= used | {n for r in ctx.relations for n in (r.subject, r.object)}
+
+    def _entities(self, ctx: F.Context) -> None:
+        """Leave out what is no entity of the body; retype what the parser mislabelled
+        ("Sistemas Tácticos Andinos S.A.S." is no person)."""
+        for e in ctx.entities.values():
+            p = self.models["entities"].proba(F.entity_features(ctx, e))
+            if 1.0 - p.get("none", 0.0) < self.thresholds["entity"]:
+                ctx.dropped.add(e.name)
+                continue
+            best = max(TYPES, key=lambda t: p.get(t, 0.0))
+            if best != e.type and p.get(best, 0.0) - p.get(e.type, 0.0) >= self.thresholds["retype"]:
+                e.type = best
+                e.country = places.country_of(e.name) if best == "place" else e.country
 
     def role_scores(self, ctx: F.Context, dep) -> dict[str, dict[str, float]]:
         pool, core = ctx.pool(dep), {ctx.sentence_at(ev.start) for ev in dep.evidence}

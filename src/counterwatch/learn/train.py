@@ -33,6 +33,7 @@ REGULARISATION = {"country": 0.5, "deployments": 0.5, "entities": 0.5, "roles": 
 # 'none' is 8 relation candidates in 10: weighting the rare classes up lifted dev relations F1 0.32 -> 0.43
 BALANCED = {"relations", "roles"}
 GRID = (0.25, 0.35, 0.45, 0.55, 0.65, 0.75, 0.85, 0.95)
+GRIDS = {"start": (0.0, *GRID), "retype": (0.0, 0.1, 0.2, 0.3, 0.5, 1.0)}  # retype: margin over the parser's type
 MIN_WEIGHT = 1e-4  # weights smaller than this change no decision; dropped to keep the folder small
 
 
@@ -122,15 +123,23 @@ def deployment_examples(shared: Path, p: Parsed, ctx: F.Context) -> list[tuple[d
 
 
 def entity_examples(shared: Path, p: Parsed, ctx: F.Context) -> list[tuple[dict, str]]:
+    """Each rule-pass entity, labelled with the type of the gold entity it matches (by the scorer's
+    name matching, within its type first), or 'none'."""
     sc = scorer(shared)
-    out = []
-    for t in sc.TYPES:
-        gold = [e for e in p.doc.gold.get("entities", []) if e.get("type") == t]
-        mine = [e for e in p.extraction.entities if e.type == t]
-        hit = {q for _, q in sc.greedy(gold, [{"name": e.name, "aliases": e.aliases} for e in mine],
-                                       lambda a, b: sc.names_match(sc.names_of(a), sc.names_of(b)))}
-        out += [(F.entity_features(ctx, e), "yes" if k in hit else "no") for k, e in enumerate(mine)]
-    return out
+    gold = p.doc.gold.get("entities", [])
+    mine = list(p.extraction.entities)
+    label = {}
+    for t in sc.TYPES:  # same type first, as the scorer pairs them
+        g = [e for e in gold if e.get("type") == t]
+        m = [k for k, e in enumerate(mine) if e.type == t]
+        for _, q in sc.greedy(g, [{"name": mine[k].name, "aliases": mine[k].aliases} for k in m],
+                              lambda a, b: sc.names_match(sc.names_of(a), sc.names_of(b))):
+            label[m[q]] = t
+    for k, e in enumerate(mine):
+        if k not in label:
+            other = next((g for g in gold if sc.names_match(sc.names_of(g), [e.name, *e.aliases])), None)
+            label[k] = other["type"] if other else "none"
+    return [(F.entity_features(ctx, e), label[k]) for k, e in enumerate(mine)]
 
 
 def certainty_examples(shared: Path, p: Parsed, ctx: F.Context) -> list[tuple[dict, str]]:
@@ -322,12 +331,13 @@ def tune(shared: Path, dev: list[Parsed], models: dict[str, LinearModel], log: C
     def f1(key: str, **change: float) -> float:
         return score(shared, predict(dev, Refiner(models, {**th, **change}, "tuning")))[key]["f1"]
 
-    for name, key in (("deployment", "deployments"), ("entity", "entities"), ("operator", "operators"), ("keep_rule", "operators"), ("supplier", "relations"), ("relation", "relations"), ("start", "deployments")):
+    for name, key in (("deployment", "deployments"), ("entity", "entities"), ("retype", "entities"), ("operator", "operators"), ("keep_rule", "operators"), ("supplier", "relations"), ("relation", "relations"), ("start", "deployments")):
+        grid = GRIDS.get(name, GRID)
         if name == "start":
             got = {v: score(shared, predict(dev, Refiner(models, {**th, "start": v}, "tuning")))["start_year"] or 0
-                   for v in (0.0, *GRID)}
+                   for v in grid}
         else:
-            got = {v: f1(key, **{name: v}) for v in GRID}
+            got = {v: f1(key, **{name: v}) for v in grid}
         th[name] = max(got, key=lambda v: (got[v], -abs(v - 0.5)))
         log(f"threshold {name} = {th[name]} (dev {key if name != 'start' else 'start_year'}: "
             + ", ".join(f"{v}:{s:.3f}" for v, s in got.items()) + ")")

@@ -1,0 +1,134 @@
+"""Every hint of a country in a parsed text, not only the places the entity step keeps: gazetteer
+places (also inside organization names and "Dhaka-based"), demonyms, currencies and civic words.
+
+Small or invented towns defeat a gazetteer; the country is then implied by an agency ("Australian
+Federal Police"), a currency ("40 crore rupees") or an institution ("Lok Sabha"). The country model
+(features.country_features) weighs each kind of hint.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from babel import Locale, numbers
+from spacy.tokens import Span
+
+from counterwatch.data import load
+from counterwatch.extract import places
+
+
+@dataclass(frozen=True)
+class Cue:
+    start: int
+    end: int
+    country: str
+    kind: str  # place | org | name | demonym | based | currency | civic | company
+    weight: float
+
+
+@cache
+def _currencies() -> dict[str, list[str]]:
+    """'rupees' -> [IN, LK, NP, PK, ...], 'INR' -> [IN]: CLDR's English currency names and codes."""
+    en, out = Locale("en"), {}
+    for territory in en.territories:
+        if not re.fullmatch(r"[A-Z]{2}", territory):
+            continue
+        for code in numbers.get_territory_currencies(territory, tender=True):
+            names = {code, en.currencies.get(code, ""), numbers.get_currency_name(code, count=2, locale="en")}
+            for name in names:
+                for key in {name, name.split()[-1].lower() if " " in name else ""} - {""}:
+                    out.setdefault(key, []).append(territory)
+    return {k: sorted(set(v)) for k, v in out.items()}
+
+
+@cache
+def _civic() -> tuple[re.Pattern, dict[str, list[str]]]:
+    data = load("country_cues.yml")
+    skip = set(data["not_currencies"])
+    table = {k: v for k, v in _currencies().items() if k not in skip and (not k.islower() or len(v) <= MAX_SHARED)}
+    table.update(data["company_forms"])
+    table.update(data["cues"])
+    words = sorted(table, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, words)) + r")(?![\w-])"), table
+
+
+def _kind(word: str) -> str:
+    data = load("country_cues.yml")
+    return "civic" if word in data["cues"] else "company" if word in data["company_forms"] else "currency"
+
+
+_NAME_BEFORE = re.compile(r"[A-Z][\w'-]* $")  # "Dhaka Metropolitan Police" is not the London force
+
+
+MAX_SHARED = 12  # a currency word used by more countries ("dollars", "euros") says nothing
+_BASED = re.compile(r"\b([A-Z][\w.]+(?: [A-Z][\w.]+)?)-based\b")
+
+
+def cues(sent: Span, offset: int) -> list[Cue]:
+    """The country hints of one sentence (offsets into the source text)."""
+    out: list[Cue] = []
+    base = offset + sent.start_char
+    for ent in sent.ents:
+        a, b = offset + ent.start_char, offset + ent.end_char
+        if ent.label_ in ("GPE", "LOC", "FAC"):
+            c = places.country_of(ent.text)
+            if c:
+                out.append(Cue(a, b, c, "place", 1.0))
+        elif ent.label_ == "NORP":
+            c = places.country_of_demonym(ent.text)
+            if c:
+                out.append(Cue(a, b, c, "demonym", 1.0))
+        elif ent.label_ == "ORG":
+            c = _country_in_name(ent)
+            if c:
+                out.append(Cue(a, b, c, "org", 1.0))
+    named = {t.i for ent in sent.ents for t in ent}
+    for tok in sent:  # a capitalised name the parser did not take for a place ("a Dhaka integrator")
+        if tok.i not in named and tok.is_title and tok.pos_ == "PROPN" and len(tok.text) > 2:
+            c = places.big_place(tok.text)
+            if c:
+                out.append(Cue(offset + tok.idx, offset + tok.idx + len(tok.text), c, "name", 1.0))
+    text = sent.text
+    for m in _BASED.finditer(text):
+        c = places.country_of(m.group(1))
+        if c:
+            out.append(Cue(base + m.start(), base + m.end(), c, "based", 1.0))
+    pattern, table = _civic()
+    for m in pattern.finditer(text):
+        countries, kind = table[m.group(0)], _kind(m.group(0))
+        if kind == "civic" and m.group(0)[:1].isupper() and _NAME_BEFORE.search(text[max(0, m.start() - 30):m.start()]):
+            continue
+        for c in countries:
+            out.append(Cue(base + m.start(), base + m.end(), c, kind, 1.0 / len(countries)))
+    return out
+
+
+@cache
+def _org_words() -> frozenset[str]:
+    """'Police' is also a Polish town: words that make a name an organization are never its place."""
+    cfg = load("entities.yml")
+    return frozenset([*cfg["org_suffixes"], *cfg["org_nouns"], *cfg["state_heads"]])
+
+
+def _country_in_name(ent: Span) -> str | None:
+    """'Toronto Police Service' -> CA, 'Kazakh Interior Ministry' -> KZ: the leading words of a name."""
+    toks = [t for t in ent if not t.is_punct]
+    if toks and toks[0].lower_ == "the":
+        toks = toks[1:]
+    if not toks or toks[0].lower_ in _org_words():
+        return None
+    for n in (3, 2, 1):
+        if len(toks) > n:
+            head = " ".join(t.text for t in toks[:n])
+            c = places.country_of(head) or (places.country_of_demonym(head) if n == 1 else None)
+            if c:
+                return c
+    return None
+
+
+def cues_in(name: str) -> list[str]:
+    """The kinds of country cue a name holds ('Corvane Lanka (Pvt) Ltd' -> ['company'])."""
+    pattern, _ = _civic()
+    return sorted({_kind(m.group(0)) for m in pattern.finditer(name)})

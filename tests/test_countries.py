@@ -1,0 +1,39 @@
+"""Country hints beyond the gazetteer's places, and the place look-ups they rest on."""
+
+from __future__ import annotations
+
+from counterwatch.extract import places
+from counterwatch.extract.country_cues import cues
+from counterwatch.extract.nlp import load_nlp
+
+
+def _cues(text: str) -> list[tuple[str, str, str]]:
+    doc = load_nlp()(text)
+    return [(c.kind, c.country, text[c.start:c.end]) for s in doc.sents for c in cues(s, 0)]
+
+
+def test_agencies_currencies_and_based_phrases_point_to_a_country():
+    text = ("The Toronto Police Service paid 40 crore rupees to Halden Systems, a Dhaka-based integrator, "
+            "and the Kazakh Interior Ministry asked the Lok Sabha nothing.")
+    found = _cues(text)
+    assert ("org", "CA", "The Toronto Police Service") in found
+    assert ("based", "BD", "Dhaka-based") in found
+    assert ("civic", "IN", "Lok Sabha") in found
+    rupees = {c for kind, c, w in found if w == "rupees"}
+    assert {"IN", "PK", "LK", "NP"} <= rupees  # a shared currency votes for each of its countries
+    doc = load_nlp()(text)
+    weights = {c.country: c.weight for s in doc.sents for c in cues(s, 0) if text[c.start:c.end] == "rupees"}
+    assert abs(sum(weights.values()) - 1.0) < 1e-9
+
+
+def test_a_cue_inside_a_longer_name_is_not_taken():
+    found = _cues("Officers of the Dhaka Metropolitan Police read the plates.")
+    assert not any(kind == "civic" and c == "GB" for kind, c, _ in found)
+    assert any(c == "BD" for _, c, _ in found)
+
+
+def test_provinces_beat_small_namesakes_and_common_words_are_no_places():
+    assert places.country_of("Ontario") == "CA"  # not Ontario, California
+    assert places.country_of("Hyderabad") in {"IN", "PK"}  # a big city keeps its name
+    assert places.country_of("Police") is None  # a Polish town, but in "Police Commissionerate" a word
+    assert places.big_place("Kabul") == "AF"
