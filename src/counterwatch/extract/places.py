@@ -69,6 +69,7 @@ def big_place(name: str) -> str | None:
     return c if pop is None or pop >= 100_000 else None
 
 
+@cache
 def country_of(name: str) -> str | None:
     """The country a place name lies in, or None if the gazetteers do not know it."""
     table = _table()
@@ -79,12 +80,17 @@ def country_of(name: str) -> str | None:
     return table.get(short) if short else None
 
 
+@cache
+def _country_names() -> frozenset[str]:
+    return frozenset({_key(getattr(c, a)) for c in pycountry.countries for a in ("name", "common_name") if hasattr(c, a)}
+                     | {"us", "u.s.", "usa", "uk", "britain", "russia", "iran"})
+
+
 def is_country(name: str) -> bool:
-    key = _key(name)
-    return any(key == _key(getattr(c, a)) for c in pycountry.countries
-               for a in ("name", "common_name") if hasattr(c, a)) or key in {"us", "u.s.", "usa", "uk", "britain", "russia", "iran"}
+    return _key(name) in _country_names()
 
 
+@cache
 def country_of_demonym(word: str) -> str | None:
     """'Chinese' -> CN from the list; otherwise strip a demonym ending: 'Zambian' -> Zambia -> ZM."""
     word = word.strip()
