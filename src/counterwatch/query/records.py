@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from counterwatch.query.viewer import Viewer
 from counterwatch.store import schema as t
 from counterwatch.store.review import history
-from counterwatch.store.writer import source_titles
+from counterwatch.store.writer import source_titles, stats
 
 SINGLE_VALUED = {"status", "start", "certainty", "country"}  # two sources disagreeing here is a conflict
 CLAIMS_PER_VALUE = 50
@@ -71,3 +71,11 @@ def names_of(engine: Engine, entity_id: int) -> list[str]:
     with Session(engine) as session:
         entity = session.get(t.Entity, entity_id)
         return [entity.name, *(a.name for a in entity.aliases)] if entity else []
+
+
+def register_stats(engine: Engine, viewer: Viewer) -> dict:
+    """The register's counts, claims counted by the statuses `viewer` sees only."""
+    figures = stats(engine)
+    figures["claims_by_status"] = {s: n for s, n in figures["claims_by_status"].items() if viewer.sees(s)}
+    figures["claims"] = sum(figures["claims_by_status"].values())
+    return figures

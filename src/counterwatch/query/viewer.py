@@ -1,9 +1,10 @@
 """Who is looking, as one object every query, page, API route and export is handed explicitly.
 
 A Viewer says which review statuses of claims are visible and how names are redacted. The public
-(anonymous visitors, `--public` exports) sees accepted claims with protected persons redacted; staff
-(viewers, editors, admins) see every status and every name. Request parameters may narrow a viewer
-(`narrow`), never widen it.
+(anonymous visitors, `--public` exports) sees accepted claims with protected persons redacted;
+accounts see every status; only editors and admins, who decide protection, see protected names
+(a viewer account reads proposals with those names redacted). Request parameters may narrow a
+viewer (`narrow`), never widen it.
 """
 
 from __future__ import annotations
@@ -51,9 +52,21 @@ class Viewer:
         return self.redactor.scrub(data)
 
 
+NAMING_ROLES = ("editor", "admin")
+
+
 def staff(who: str, role: str) -> Viewer:
-    """An account's view: every claim, every name."""
+    """An editor's or admin's view: every claim, every name."""
+    if role not in NAMING_ROLES:
+        raise ValueError(f"a {role} account does not see protected names: use for_account")
     return Viewer(who, role, ALL_STATUSES)
+
+
+def for_account(engine: Engine, who: str, role: str) -> Viewer:
+    """An account's view: every claim; protected names unless the account decides protection."""
+    if role in NAMING_ROLES:
+        return staff(who, role)
+    return Viewer(who, role, ALL_STATUSES, Redactor.of(protected_names(engine)))
 
 
 STAFF = staff("cli", "admin")  # the command line: whoever runs it holds the database

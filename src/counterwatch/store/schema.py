@@ -133,7 +133,7 @@ class Judgement(Base):
 
 
 class User(Base):
-    """An account: admin (manages users), editor (reviews, adds sources), viewer (reads everything)."""
+    """An account: admin (manages users), editor (reviews, adds sources), viewer (reads proposals too, protected persons redacted)."""
 
     __tablename__ = "user_account"
     id: Mapped[int] = mapped_column(primary_key=True)

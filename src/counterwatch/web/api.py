@@ -10,7 +10,6 @@ from counterwatch.query import listing, records, visual
 from counterwatch.query.search import search as run_search
 from counterwatch.query.viewer import Viewer
 from counterwatch.store.review import ReviewError, history, proposed, review
-from counterwatch.store.writer import stats
 from counterwatch.web.auth import check_csrf_header, require, viewer
 from counterwatch.web.deps import engine
 
@@ -24,8 +23,8 @@ class ReviewIn(BaseModel):
 
 
 @router.get("/stats")
-def get_stats(db: Engine = Depends(engine)) -> dict:
-    return stats(db)
+def get_stats(db: Engine = Depends(engine), who: Viewer = Depends(viewer)) -> dict:
+    return records.register_stats(db, who)
 
 
 @router.get("/search")

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from counterwatch.query.viewer import Viewer, public_viewer, staff
+from counterwatch.query.viewer import Viewer, for_account, public_viewer
 from counterwatch.store.accounts import allows, authenticate, end_sessions, session_claims, session_user, user_for_token
 
 LOGIN_FAILURES = 5  # allowed per window before the client must wait
@@ -119,7 +119,7 @@ async def identify(request: Request, call_next):
     if not by_token and request.method in UNSAFE and _cross_origin(request):
         return Response("cross-origin write refused", status_code=403)
     request.state.user, request.state.by_token = user, by_token
-    request.state.viewer = staff(*user) if user else public_viewer(engine)
+    request.state.viewer = for_account(engine, *user) if user else public_viewer(engine)
     response = await call_next(request)
     kind = response.headers.get("content-type", "")
     redactor = request.state.viewer.redactor

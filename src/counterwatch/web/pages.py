@@ -19,7 +19,6 @@ from counterwatch.query.search import search as run_search
 from counterwatch.store import store_extraction
 from counterwatch.query.viewer import Viewer
 from counterwatch.store.review import ReviewError, review
-from counterwatch.store.writer import stats
 from counterwatch.web.auth import check_csrf, csrf_token, current_user, require, viewer
 from counterwatch.web.deps import engine, extractor
 
@@ -36,7 +35,7 @@ def _page(request: Request, name: str, status_code: int = 200, **context) -> HTM
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, db: Engine = Depends(engine), who: Viewer = Depends(viewer)):
-    return _page(request, "home.html", stats=stats(db), latest=listing.latest_deployments(db, who, 15),
+    return _page(request, "home.html", stats=records.register_stats(db, who), latest=listing.latest_deployments(db, who, 15),
                  queue=None if who.public else listing.queue_size(db))
 
 
