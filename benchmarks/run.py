@@ -201,7 +201,7 @@ def _queries(url: str) -> dict:
         log(f"  path ({kind} pairs) p95 {out[f'path_{kind}_pairs_ms']['p95']} ms, {found} with a path")
     log(f"  path graph built in {out['path_graph_build_s']} s")
 
-    client = TestClient(create_app(engine, open_editing=True))
+    client = TestClient(create_app(engine, open_editing=True), base_url="http://127.0.0.1")  # open editing: loopback only
     top = {kind: out["register"][kind] for kind in ("deployments", "entities")}
     lat = []
     for _ in range(RECORDS):
