@@ -105,13 +105,16 @@ def _samples(param: dict, secrets_: set[str]) -> list:
     return [PROTECTED, "Lindqvist", sorted(secrets_)[0], "police", "Oslo"]
 
 
-def _crawl(client: TestClient, ids: dict, secrets_: set[str], proposals_visible: bool) -> tuple[int, list]:
-    """GET every API route and every page link; returns (requests made, leaks found)."""
+def _crawl(client: TestClient, cookies: dict, ids: dict, secrets_: set[str], proposals_visible: bool) -> tuple[int, list]:
+    """GET every API route and every page link; returns (requests made, leaks found). The client's
+    cookies are replayed as they were on every request (a stale cookie must fail every time)."""
     requests, leaks = 0, []
 
     def get(url: str, sent: list[str]) -> str:
         nonlocal requests
         requests += 1
+        client.cookies.clear()
+        client.cookies.update(cookies)
         r = client.get(url)
         assert r.status_code < 500, url
         found = _leaks(r.text, sent, secrets_, proposals_visible)
@@ -156,14 +159,15 @@ def _crawl(client: TestClient, ids: dict, secrets_: set[str], proposals_visible:
     return requests, leaks
 
 
-def _writes_refused(client: TestClient, engine, headers: dict | None = None) -> int:
+def _writes_refused(client: TestClient, cookies: dict, engine) -> int:
     """Every write of the API without a CSRF token: refused, and the protection decision holds."""
     n = 0
     for path, ops in client.app.openapi()["paths"].items():
         for method in set(ops) & {"post", "put", "patch", "delete"}:
             url = re.sub(r"\{[^}]+\}", "1", path)
-            r = client.request(method.upper(), url, params={"protected": False}, json={"action": "accept"},
-                               headers=headers or {})
+            client.cookies.clear()
+            client.cookies.update(cookies)
+            r = client.request(method.upper(), url, params={"protected": False}, json={"action": "accept"})
             n += 1
             assert r.status_code in (401, 403), (method, url, r.status_code)
     with Session(engine) as session:
@@ -180,9 +184,10 @@ def test_no_identity_sees_a_protected_name_or_an_unreviewed_claim(register, caps
     total = 0
     for name, client, proposals in (("anonymous", TestClient(app), False), ("viewer", _login(app, "vera"), True),
                                     ("removed editor", old, False)):
-        requests, leaks = _crawl(client, ids, secrets_, proposals_visible=proposals)
+        cookies = dict(client.cookies)
+        requests, leaks = _crawl(client, cookies, ids, secrets_, proposals_visible=proposals)
         assert not leaks, (name, leaks[:5])
-        requests += _writes_refused(client, engine)
+        requests += _writes_refused(client, cookies, engine)
         total += requests
         with capsys.disabled():
             print(f"\n  crawl as {name}: {requests} requests, no leak")
