@@ -22,7 +22,7 @@ from counterwatch.cli import EXPORT_FORMATS, app as cli
 from counterwatch.ingest import Source
 from counterwatch.store import connect, store_extraction
 from counterwatch.store import schema as t
-from counterwatch.store.accounts import add_user, new_token, remove_user, set_protected
+from counterwatch.store.accounts import add_user, remove_user, set_protected
 from counterwatch.store.review import review
 from counterwatch.web.app import create_app
 

@@ -133,3 +133,25 @@ def test_redaction_by_name_boundaries_keeps_offsets():
     assert hide.scrub({"text": "Anna Berg", "name": "Anna Berg"}) == {"text": MASK * 9, "name": PROTECTED}
     assert hide.text("Anna Berg asked", keep="anna berg") == "Anna Berg asked"  # the visitor's own words
     assert not Redactor.of([]) and Redactor.of([]).text(text) == text
+
+
+def test_search_filters_do_not_confirm_unreviewed_values(engine):
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from counterwatch.query.search import search
+    from counterwatch.query.viewer import STAFF, public_viewer
+    from counterwatch.store import schema as t
+    from counterwatch.store.review import review
+
+    with Session(engine) as session:
+        claims = session.scalars(select(t.Claim).where(t.Claim.record_type == "deployment")).all()
+    tech = next(c for c in claims if c.field == "technology")
+    for c in claims:
+        if c.field != "technology":
+            review(engine, c.id, "accept", "ed")
+    public = public_viewer(engine)
+    assert search(engine, public, "police") and search(engine, STAFF, "police", technology=tech.value)
+    assert search(engine, public, "police", technology=tech.value) == []  # only an unreviewed claim says so
+    review(engine, tech.id, "accept", "ed")
+    assert search(engine, public, "police", technology=tech.value)

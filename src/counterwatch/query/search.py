@@ -114,7 +114,9 @@ def search(engine: Engine, viewer: Viewer, query: str, limit: int = DEFAULT_LIMI
     for param, fields, op, value in facets:
         if value and param in _INDEXED:
             tags.append(facet_token(_INDEXED[param], value))
-        elif value:
+        if value and (param not in _INDEXED or not viewer.sees("proposed")):
+            # the indexed facets come from all of a record's claims: a viewer who may not see proposals
+            # has the value checked against the claims it sees, or a filter would confirm an unreviewed one
             filters.append(_has_claim(fields, op, param, viewer))
             params[param] = value
     where = "".join(f" AND {f}" for f in filters) + viewer.visible_sql("c")
