@@ -35,6 +35,7 @@ from counterwatch.extract.nlp import MODEL_PACKAGES  # noqa: E402
 from counterwatch.ingest import Source  # noqa: E402
 from counterwatch.query.paths import AmbiguousName, UnknownName, between, prepare  # noqa: E402
 from counterwatch.query.search import search  # noqa: E402
+from counterwatch.query.viewer import STAFF  # noqa: E402
 from counterwatch.store import connect  # noqa: E402
 from counterwatch.store.intake import finish, ingest  # noqa: E402
 from counterwatch.store.writer import stats  # noqa: E402
@@ -168,14 +169,14 @@ def _queries(url: str) -> dict:
     for _ in range(SEARCHES):
         q, f = rng.choice(words), rng.choice(facets)
         t = time.perf_counter()
-        search(engine, q, **f)
+        search(engine, STAFF, q, **f)
         lat.append((time.perf_counter() - t) * 1000)
     out["search_ms"] = latency(lat)
     log(f"  search p95 {out['search_ms']['p95']} ms")
 
     from counterwatch.query import graph
     t = time.perf_counter()  # what the first question after a write pays: the graph, its name index and views
-    g = graph.build(engine, include_proposed=True)
+    g = graph.build(engine, STAFF)
     simple, _ = prepare(g)
     out["path_graph_build_s"] = round(time.perf_counter() - t, 2)
     linked = sorted(n for n in simple if simple.degree(n))
@@ -192,7 +193,7 @@ def _queries(url: str) -> dict:
                     b = rng.choice(list(simple[b]))
             t = time.perf_counter()
             try:
-                found += bool(between(engine, label(a), label(b), include_proposed=True)["paths"])
+                found += bool(between(engine, STAFF, label(a), label(b))["paths"])
             except (AmbiguousName, UnknownName):
                 unresolved += 1
             lat.append((time.perf_counter() - t) * 1000)
@@ -200,7 +201,7 @@ def _queries(url: str) -> dict:
         log(f"  path ({kind} pairs) p95 {out[f'path_{kind}_pairs_ms']['p95']} ms, {found} with a path")
     log(f"  path graph built in {out['path_graph_build_s']} s")
 
-    client = TestClient(create_app(engine, open_editing=True))
+    client = TestClient(create_app(engine, open_editing=True), base_url="http://127.0.0.1")  # open editing: loopback only
     top = {kind: out["register"][kind] for kind in ("deployments", "entities")}
     lat = []
     for _ in range(RECORDS):

@@ -12,6 +12,7 @@ from followthemoney import model
 
 from counterwatch.exchange import dump, ftm, graphs, snapshot, tabular
 from counterwatch.ingest import Source
+from counterwatch.query.viewer import STAFF, public_viewer
 from counterwatch.store import connect, store_extraction
 from counterwatch.store.review import review
 from counterwatch.store.writer import stats
@@ -35,7 +36,7 @@ def engine(tmp_path, extractor):
 
 
 def test_ftm_entities_are_valid_followthemoney(engine):
-    rows = list(ftm.entities(snapshot.take(engine)))
+    rows = list(ftm.entities(snapshot.take(engine, STAFF)))
     schemata = {r["schema"] for r in rows}
     assert {"Document", "Project", "ProjectParticipant", "Documentation"} <= schemata
     assert schemata & {"Organization", "Company", "PublicBody"} and "Person" in schemata
@@ -49,22 +50,22 @@ def test_ftm_entities_are_valid_followthemoney(engine):
 
 
 def test_csv_geojson_and_graph_formats(engine):
-    snap = snapshot.take(engine)
+    snap = snapshot.take(engine, STAFF)
     rows = list(csv.DictReader(io.StringIO(tabular.to_csv(snap))))
     assert any(r["technology"] == "face_recognition" and r["operator"] and r["source_url"].startswith("https://")
                for r in rows)
     geo = tabular.to_geojson(snap)
     assert geo["features"] and all(-180 <= f["geometry"]["coordinates"][0] <= 180 for f in geo["features"])
-    g = nx.read_graphml(io.StringIO(graphs.to_graphml(engine)))
+    g = nx.read_graphml(io.StringIO(graphs.to_graphml(engine, STAFF)))
     assert g.number_of_nodes() > 2 and all("quote" in d for _, _, d in g.edges(data=True))
-    assert nx.read_gexf(io.StringIO(graphs.to_gexf(engine))).number_of_nodes() == g.number_of_nodes()
+    assert nx.read_gexf(io.StringIO(graphs.to_gexf(engine, STAFF))).number_of_nodes() == g.number_of_nodes()
 
 
 def test_public_exports_hold_accepted_claims_only(engine):
-    assert snapshot.take(engine, include_proposed=False).deployments == {}
-    claim = snapshot.take(engine).first("deployment", 1, "technology")
+    assert snapshot.take(engine, public_viewer(engine)).deployments == {}
+    claim = snapshot.take(engine, STAFF).first("deployment", 1, "technology")
     review(engine, claim.id, "accept", "ana")
-    public = snapshot.take(engine, include_proposed=False)
+    public = snapshot.take(engine, public_viewer(engine))
     assert list(public.deployments) == [1]
 
 
@@ -101,17 +102,17 @@ def _ftm_core(rows):
 def test_ftm_and_csv_round_trip(engine, tmp_path):
     from counterwatch.exchange.imports import from_csv, from_ftm
 
-    first = list(ftm.entities(snapshot.take(engine)))
+    first = list(ftm.entities(snapshot.take(engine, STAFF)))
     other = connect(f"sqlite:///{tmp_path / 'ftm.sqlite'}")
     from_ftm(other, "".join(json.dumps(r) + "\n" for r in first), "export.ftm.jsonl")
-    again = list(ftm.entities(snapshot.take(other)))
+    again = list(ftm.entities(snapshot.take(other, STAFF)))
     assert _ftm_core(first) <= _ftm_core(again)
 
     cols = ("operator", "technology", "place", "country", "status", "certainty", "suppliers")
-    rows1 = {tuple(r[c] for c in cols) for r in csv.DictReader(io.StringIO(tabular.to_csv(snapshot.take(engine))))}
+    rows1 = {tuple(r[c] for c in cols) for r in csv.DictReader(io.StringIO(tabular.to_csv(snapshot.take(engine, STAFF))))}
     third = connect(f"sqlite:///{tmp_path / 'csv.sqlite'}")
-    from_csv(third, tabular.to_csv(snapshot.take(engine)), "export.csv")
-    rows2 = {tuple(r[c] for c in cols) for r in csv.DictReader(io.StringIO(tabular.to_csv(snapshot.take(third))))}
+    from_csv(third, tabular.to_csv(snapshot.take(engine, STAFF)), "export.csv")
+    rows2 = {tuple(r[c] for c in cols) for r in csv.DictReader(io.StringIO(tabular.to_csv(snapshot.take(third, STAFF))))}
     assert rows1 == rows2
 
 
@@ -129,16 +130,16 @@ def test_protected_persons_are_suggested_and_never_exported_publicly(tmp_path, e
     protected = {e.name for e in result.entities if e.protected_cue}
     assert protected == {"Xu Wenlong"}
     store_extraction(eng, src, result)
-    for claim in snapshot.take(eng).claims.values():  # editors accept everything
+    for claim in snapshot.take(eng, STAFF).claims.values():  # editors accept everything
         for c in claim:
             review(eng, c.id, "accept", "ana")
-    public = snapshot.take(eng, include_proposed=False)
+    public = snapshot.take(eng, public_viewer(eng))
     exported = ("".join(json.dumps(r) for r in ftm.entities(public)) + tabular.to_csv(public)
-                + json.dumps(tabular.to_geojson(public)) + graphs.to_graphml(eng, include_proposed=False)
-                + graphs.to_gexf(eng, include_proposed=False))
+                + json.dumps(tabular.to_geojson(public)) + graphs.to_graphml(eng, public_viewer(eng))
+                + graphs.to_gexf(eng, public_viewer(eng)))
     assert "Xu Wenlong" not in exported and "[protected person]" in exported
     assert "Emile Dirks" in exported
     with Session(eng) as s, s.begin():  # an editor decides the person may be named
         s.scalar(select(t.Entity).where(t.Entity.name == "Xu Wenlong")).protected_decision = False
-    public = snapshot.take(eng, include_proposed=False)
+    public = snapshot.take(eng, public_viewer(eng))
     assert "Xu Wenlong" in "".join(json.dumps(r) for r in ftm.entities(public))

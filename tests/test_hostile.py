@@ -15,6 +15,7 @@ from counterwatch.extract import to_json
 from counterwatch.ingest import InputError, Source, read
 from counterwatch.ingest.debris import segments
 from counterwatch.query.search import search
+from counterwatch.query.viewer import STAFF
 from counterwatch.store import connect, store_extraction
 from counterwatch.store.writer import stats
 
@@ -90,7 +91,7 @@ def test_search_syntax_and_failed_document_leave_the_register_intact(tmp_path, e
     store_extraction(engine, src, extractor(src))
     before = stats(engine)
     for q in ['" OR 1=1 --', "drones*) NEAR(", "'; DROP TABLE source; --", "\x00", "a" * 5000]:
-        search(engine, q)
+        search(engine, STAFF, q)
     assert stats(engine) == before
 
 

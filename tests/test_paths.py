@@ -7,7 +7,9 @@ import pytest
 from counterwatch.ingest import Source
 from counterwatch.query import graph
 from counterwatch.query.paths import AmbiguousName, UnknownName, paths, prepare, resolve
+from counterwatch.query.viewer import STAFF
 from counterwatch.store import connect, store_extraction
+from counterwatch.store.accounts import add_user, new_token
 from counterwatch.store.review import review
 
 DOC1 = ("Anna Berg, a professor at the Nordvik Institute of Genetics, said her lab is civilian. "
@@ -27,7 +29,7 @@ def engine(tmp_path, extractor):
 
 
 def test_path_crosses_documents_and_cites_every_hop(engine):
-    g = graph.build(engine, include_proposed=True)
+    g = graph.build(engine, STAFF)
     start = resolve(g, "Nordvik Institute of Genetics")
     goal = next(n for n, d in g.nodes(data=True) if d["kind"] == "deployment" and "Kashgar" in d["label"])
     found = paths(g, start, goal)
@@ -41,15 +43,15 @@ def test_path_crosses_documents_and_cites_every_hop(engine):
 
 
 def test_accepted_claims_only_by_default(engine):
-    assert paths(graph.build(engine), *_ends(engine)) == []
-    g = graph.build(engine, include_proposed=True)
+    assert paths(graph.build(engine, STAFF.narrow(False)), *_ends(engine)) == []
+    g = graph.build(engine, STAFF)
     for h in paths(g, *_ends(engine, g))[0]["path"]:
         review(engine, h["claim_id"], "accept", "ana")
-    assert paths(graph.build(engine), *_ends(engine))[0]["hops"] == 3
+    assert paths(graph.build(engine, STAFF.narrow(False)), *_ends(engine))[0]["hops"] == 3
 
 
 def test_ambiguous_names_are_reported_not_guessed(engine):
-    g = graph.build(engine, include_proposed=True)
+    g = graph.build(engine, STAFF)
     with pytest.raises(AmbiguousName):
         resolve(g, "Nordvik Institute")
 
@@ -57,7 +59,7 @@ def test_ambiguous_names_are_reported_not_guessed(engine):
 def test_a_prepared_graph_answers_from_what_it_built_once(engine):
     """prepare() builds the name index and search views up front: the first question pays nothing more
     (at 100k reports the name index alone took ~2 s of the first question)."""
-    g = graph.build(engine, include_proposed=True)
+    g = graph.build(engine, STAFF)
     simple, core = prepare(g)
     assert simple.number_of_edges() >= 3 and prepare(g) == (simple, core)  # kept, not rebuilt
     g.add_node("late", label="Zebra Holdings", kind="organization", aliases=[])  # after the index was built
@@ -67,7 +69,7 @@ def test_a_prepared_graph_answers_from_what_it_built_once(engine):
 
 
 def _ends(engine, g=None):
-    full = graph.build(engine, include_proposed=True)
+    full = graph.build(engine, STAFF)
     start = resolve(full, "Nordvik Institute of Genetics")
     goal = next(n for n, d in full.nodes(data=True) if d["kind"] == "deployment")
     return start, goal
@@ -79,19 +81,28 @@ def test_exposure_report_and_path_api(engine, tmp_path):
     from counterwatch.query.exposure import exposure, to_html, to_markdown
     from counterwatch.web.app import create_app
 
-    g = graph.build(engine, include_proposed=True)
+    g = graph.build(engine, STAFF)
     items = exposure(g, resolve(g, "Nordvik Institute of Genetics"), hops=3)
     assert items and items[0]["distance"] == 3
     md = to_markdown("Nordvik Institute of Genetics", 3, items)
     assert "Kashgar" in md and "> " in md
     assert "<script" not in to_html("<script>x</script>", 3, items)
     client = TestClient(create_app(engine))
-    r = client.get("/api/path", params={"start": "Nordvik Institute of Genetics", "goal": "Ministry of State Security",
-                                        "include_proposed": True})
+    ask = {"start": "Nordvik Institute of Genetics", "goal": "Ministry of State Security", "include_proposed": True}
+    # nothing is accepted yet: asking for proposals does not show them to the public
+    assert client.get("/api/path", params=ask).status_code == 404
+    add_user(engine, "ana", "correct horse battery", "editor")
+    editor = {"Authorization": f"Bearer {new_token(engine, 'ana')}"}
+    r = client.get("/api/path", params=ask, headers=editor)
     assert r.status_code == 200 and r.json()["paths"][0]["hops"] == 2
-    assert client.get("/api/path", params={"start": "Nordvik Institute", "goal": "Kashgar"}).status_code == 409
-    page = client.get("/path", params={"start": "Anna Berg", "goal": "Ministry of State Security", "proposed": "1"})
+    assert client.get("/api/path", params={**ask, "include_proposed": False}, headers=editor).status_code == 404
+    assert client.get("/api/path", params={"start": "Nordvik Institute", "goal": "Kashgar", "include_proposed": True},
+                      headers=editor).status_code == 409
+    page = client.get("/path", params={"start": "Anna Berg", "goal": "Ministry of State Security", "proposed": "1"},
+                      headers=editor)
     assert "collaborates_with" in page.text
+    public = client.get("/path", params={"start": "Anna Berg", "goal": "Ministry of State Security", "proposed": "1"})
+    assert "collaborates_with" not in public.text
 
 
 def test_paths_through_the_core_match_every_simple_path_of_the_whole_graph():

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from counterwatch.extract.model import Evidence
 from counterwatch.ingest import Source
+from counterwatch.query.viewer import STAFF
 from counterwatch.store import store_extraction
 from counterwatch.store import schema as t
 from counterwatch.store.writer import stats
@@ -93,12 +94,12 @@ def test_search_finds_the_record_with_its_quote_and_survives_query_syntax(engine
 
     _ingest(engine, extractor, "a.txt", A)
     _ingest(engine, extractor, "b.txt", B)
-    hits = search(engine, "iris")
+    hits = search(engine, STAFF, "iris")
     assert hits and hits[0].record_type == "deployment"
     assert "iris" in hits[0].quote.lower() and "[iris]" in hits[0].snippet.lower()
-    assert {h.record_id for h in search(engine, "facial recognition", country="XX")} == set()
+    assert {h.record_id for h in search(engine, STAFF, "facial recognition", country="XX")} == set()
     for hostile in ['iris" OR *', "'; DROP TABLE claim; --", "NEAR(", "!!!", ""]:
-        search(engine, hostile)  # no syntax error reaches the user, nothing is dropped
+        search(engine, STAFF, hostile)  # no syntax error reaches the user, nothing is dropped
     assert stats(engine)["sources"] == 2
 
 
@@ -109,7 +110,7 @@ def test_search_ranks_the_tighter_claim_first(engine, extractor):
             "after months of interviews with residents, officials, lawyers and engineers across the whole region, "
             "has deployed iris scanners in Kano since 2021.")
     _ingest(engine, extractor, "short.txt", "The Lagos State Police deployed iris scanners in Lagos in 2020.")
-    hits = search(engine, "iris scanners")
+    hits = search(engine, STAFF, "iris scanners")
     assert [h.quote.split()[1] for h in hits] == ["Lagos", "Kano"]  # one hit per deployment, shorter first
     assert hits[0].score > hits[1].score
 
@@ -125,11 +126,11 @@ def test_search_ranks_the_newest_matches_however_common_the_words(engine, extrac
     queries = [("police", {}), ("Human Rights Watch", {}), ("Idemia", {}), ("scanners", {"certainty": "reported"}),
                ("cameras", {"technology": "face_recognition"})]
     monkeypatch.setattr(s, "RECENT_WINDOW", 10**9)  # one walk over every claim
-    truth = {q: [(h.record_type, h.record_id, h.quote) for h in s.search(engine, q, **f)] for q, f in queries}
+    truth = {q: [(h.record_type, h.record_id, h.quote) for h in s.search(engine, STAFF, q, **f)] for q, f in queries}
     assert all(truth.values())
     for window in (1, 2, 7):  # a window this small makes the rest come by walking on or through the index
         monkeypatch.setattr(s, "RECENT_WINDOW", window)
-        assert {q: [(h.record_type, h.record_id, h.quote) for h in s.search(engine, q, **f)] for q, f in queries} == truth
+        assert {q: [(h.record_type, h.record_id, h.quote) for h in s.search(engine, STAFF, q, **f)] for q, f in queries} == truth
 
 
 def test_review_keeps_history_and_record_view_cites_claims(engine, extractor):
@@ -139,7 +140,7 @@ def test_review_keeps_history_and_record_view_cites_claims(engine, extractor):
     _ingest(engine, extractor, "a.txt", A)
     with Session(engine) as s:
         dep_id = s.scalar(select(t.Deployment.id))
-    record = show(engine, "deployment", dep_id)
+    record = show(engine, STAFF, "deployment", dep_id)
     tech = record["fields"]["technology"][0]
     assert tech["value"] == "face_recognition" and A[tech["claims"][0]["start"]:tech["claims"][0]["end"]] == tech["claims"][0]["quote"]
     claim_id = tech["claims"][0]["claim_id"]
@@ -162,7 +163,7 @@ def test_conflicting_claims_are_shown_side_by_side(engine, extractor):
         first = s.scalar(select(t.Claim).where(t.Claim.record_id == dep_id, t.Claim.field == "status"))
         s.add(t.Claim(source_id=first.source_id, record_type="deployment", record_id=dep_id, field="status",
                       value="ended", certainty="alleged", quote=first.quote, start=first.start, end=first.end))
-    record = show(engine, "deployment", dep_id)
+    record = show(engine, STAFF, "deployment", dep_id)
     assert "status" in record["conflicts"] and len(record["fields"]["status"]) == 2
 
 
@@ -204,11 +205,11 @@ def test_search_facets(engine, extractor):
 
     _ingest(engine, extractor, "a.txt", A)
     _ingest(engine, extractor, "b.txt", B)
-    assert search(engine, "cameras", technology="face_recognition")
-    assert not search(engine, "cameras", technology="drone")
-    assert search(engine, "cameras", year=2021) and not search(engine, "cameras", year=1999)
-    assert search(engine, "cameras", actor="hikvision") and not search(engine, "cameras", actor="nobody")
-    assert not search(engine, "cameras", status="planned")
+    assert search(engine, STAFF, "cameras", technology="face_recognition")
+    assert not search(engine, STAFF, "cameras", technology="drone")
+    assert search(engine, STAFF, "cameras", year=2021) and not search(engine, STAFF, "cameras", year=1999)
+    assert search(engine, STAFF, "cameras", actor="hikvision") and not search(engine, STAFF, "cameras", actor="nobody")
+    assert not search(engine, STAFF, "cameras", status="planned")
 
 
 def test_search_facets_follow_an_edit_and_a_dump_round_trip(engine, extractor, tmp_path):
@@ -218,17 +219,17 @@ def test_search_facets_follow_an_edit_and_a_dump_round_trip(engine, extractor, t
     from counterwatch.store.review import review
 
     _ingest(engine, extractor, "a.txt", A)
-    dep = search(engine, "cameras", technology="face_recognition")[0].record_id
+    dep = search(engine, STAFF, "cameras", technology="face_recognition")[0].record_id
     with Session(engine) as s:
         tech = s.scalar(select(t.Claim).where(t.Claim.record_type == "deployment", t.Claim.record_id == dep,
                                               t.Claim.field == "technology"))
     review(engine, tech.id, "edit", "ana", value="drone")
-    assert dep not in {h.record_id for h in search(engine, "cameras", technology="face_recognition")}
-    assert dep in {h.record_id for h in search(engine, "Velmar", technology="drone", year=2021)}
+    assert dep not in {h.record_id for h in search(engine, STAFF, "cameras", technology="face_recognition")}
+    assert dep in {h.record_id for h in search(engine, STAFF, "Velmar", technology="drone", year=2021)}
     copy = connect(f"sqlite:///{tmp_path / 'copy.sqlite'}")
     import_dump(copy, export_dump(engine))
-    assert [h.record_type for h in search(copy, "Velmar", technology="drone", year=2021)] == ["deployment"]
-    assert not search(copy, "Velmar", technology="face_recognition")
+    assert [h.record_type for h in search(copy, STAFF, "Velmar", technology="drone", year=2021)] == ["deployment"]
+    assert not search(copy, STAFF, "Velmar", technology="face_recognition")
 
 
 def test_interactive_review_queue_records_history(engine, extractor, tmp_path):
@@ -283,10 +284,10 @@ def test_a_record_named_by_many_sources_shows_a_page_of_claims_and_the_count(eng
                           .order_by(t.Claim.id.desc()))
     with Session(engine) as s, s.begin():  # the newest claim, past the page, denies: still flagged
         s.get(t.Claim, denied.id).certainty = "denied"
-    record = show(engine, "entity", hrw, per_value=3)
+    record = show(engine, STAFF, "entity", hrw, per_value=3)
     (mentions,) = record["fields"]["mention"]
     assert len(mentions["claims"]) == 3 and mentions["claims_total"] == 4
     assert record["denied_fields"] == ["mention"] and len(record["sources"]) == 4
-    assert len(show(engine, "entity", hrw)["fields"]["mention"][0]["claims"]) == 4
-    roles = entity_roles(engine, ["Hikvision"])  # found through the (field, value) index
+    assert len(show(engine, STAFF, "entity", hrw)["fields"]["mention"][0]["claims"]) == 4
+    roles = entity_roles(engine, STAFF, ["Hikvision"])  # found through the (field, value) index
     assert {r["role"] for r in roles} == {"supplier"} and len(roles) == 4

@@ -20,7 +20,7 @@ def client(tmp_path, extractor):
     engine = connect(f"sqlite:///{tmp_path / 'web.sqlite'}")
     src = Source(uri="hostile.txt", text=HOSTILE)
     store_extraction(engine, src, extractor(src))
-    return TestClient(create_app(engine, open_editing=True))
+    return TestClient(create_app(engine, open_editing=True), base_url="http://127.0.0.1:8000")
 
 
 def _csrf(client, path: str) -> str:
@@ -54,7 +54,9 @@ def test_review_from_the_source_page_changes_history(client):
     assert r.status_code == 303
     steps = client.get(f"/api/claims/{claim['id']}/history").json()
     assert steps[0]["after"]["status"] == "accepted" and steps[0]["editor"] == "local"
-    assert client.post(f"/api/claims/{claim['id']}/review", json={"action": "reject"}).status_code == 400
+    csrf = {"X-CSRF-Token": _csrf(client, "/sources/1")}
+    assert client.post(f"/api/claims/{claim['id']}/review", json={"action": "reject"}).status_code == 403  # no token
+    assert client.post(f"/api/claims/{claim['id']}/review", json={"action": "reject"}, headers=csrf).status_code == 400
 
 
 def test_add_source_by_upload_and_by_text(client):

@@ -138,9 +138,10 @@ def search(
 ) -> None:
     """Ranked full-text search over the register, with highlighted quotes and their sources."""
     from counterwatch.query.search import search as run_search
+    from counterwatch.query.viewer import STAFF
     from counterwatch.store import connect
 
-    hits = run_search(connect(database), query, limit=limit, certainty=certainty, country=country,
+    hits = run_search(connect(database), STAFF, query, limit=limit, certainty=certainty, country=country,
                       technology=technology, status=status, year=year, actor=actor)
     if as_json:
         print(json.dumps([h.as_dict() for h in hits], ensure_ascii=False, indent=2))
@@ -159,11 +160,12 @@ def show(
 ) -> None:
     """A record as its sources state it: each field with its quotes; conflicts flagged."""
     from counterwatch.query.records import show as show_record
+    from counterwatch.query.viewer import STAFF
     from counterwatch.store import connect
 
     if record_type not in ("deployment", "entity"):
         raise typer.BadParameter("deployment or entity", param_hint="RECORD_TYPE")
-    record = show_record(connect(database), record_type, record_id)
+    record = show_record(connect(database), STAFF, record_type, record_id)
     if record is None:
         err.print(f"no {record_type} {record_id}")
         raise typer.Exit(1)
@@ -336,11 +338,12 @@ def path(
 ) -> None:
     """How close is START to GOAL: the best paths, every hop a cited claim."""
     from counterwatch.query.paths import AmbiguousName, UnknownName, between
+    from counterwatch.query.viewer import STAFF
     from counterwatch.store import connect
 
     try:
-        answer = between(connect(database), start, goal, k=k, max_hops=max_hops,
-                         include_proposed=include_proposed, include_denied=include_denied)
+        answer = between(connect(database), STAFF.narrow(include_proposed), start, goal, k=k, max_hops=max_hops,
+                         include_denied=include_denied)
     except (AmbiguousName, UnknownName) as exc:
         err.print(f"[red]error[/red] {exc}", highlight=False)
         raise typer.Exit(2) from None
@@ -371,9 +374,10 @@ def exposure(
     from counterwatch.query import exposure as report
     from counterwatch.query import graph
     from counterwatch.query.paths import AmbiguousName, UnknownName, resolve
+    from counterwatch.query.viewer import STAFF
     from counterwatch.store import connect
 
-    g = graph.build(connect(database), include_proposed=include_proposed)
+    g = graph.build(connect(database), STAFF.narrow(include_proposed))
     try:
         node = resolve(g, actor)
     except (AmbiguousName, UnknownName) as exc:
@@ -467,6 +471,52 @@ def user_token(username: Annotated[str, typer.Argument()], database: DatabaseOpt
     print(_account(new_token, username, database))
 
 
+@user_app.command("role")
+def user_role(username: Annotated[str, typer.Argument()], role: Annotated[str, typer.Argument(help="admin, editor or viewer")],
+              database: DatabaseOpt = None) -> None:
+    """Change an account's role (its browser sessions end)."""
+    from counterwatch.store.accounts import set_role
+
+    _account(lambda engine, who: set_role(engine, who, role), username, database)
+    out.print(f"user {username} is now {role}")
+
+
+@user_app.command("password")
+def user_password(
+    username: Annotated[str, typer.Argument()],
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
+    database: DatabaseOpt = None,
+) -> None:
+    """Set a new password (its browser sessions end)."""
+    import sys
+
+    from counterwatch.store.accounts import set_password
+
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else typer.prompt(
+        "password", hide_input=True, confirmation_prompt=True)
+    _account(lambda engine, who: set_password(engine, who, password), username, database)
+    out.print(f"password of {username} changed")
+
+
+@user_app.command("tokens")
+def user_tokens(username: Annotated[str, typer.Argument()], database: DatabaseOpt = None) -> None:
+    """List an account's API tokens (ids and creation dates)."""
+    from counterwatch.store.accounts import tokens
+
+    for row in _account(tokens, username, database):
+        out.print(f"{row['id']:>6}  {row['created_at']}", highlight=False)
+
+
+@user_app.command("revoke-token")
+def user_revoke_token(token_id: Annotated[int, typer.Argument(help="Id from `counterwatch user tokens`.")],
+                      database: DatabaseOpt = None) -> None:
+    """Revoke one API token: requests sending it get 401 from now on."""
+    from counterwatch.store.accounts import revoke_token
+
+    _account(lambda engine, _: revoke_token(engine, token_id, "cli"), "cli", database)
+    out.print(f"token {token_id} revoked")
+
+
 def _account(action, username: str, database: str | None):
     """Run an account action (engine, name); its errors become a one-line message and exit code 2."""
     from counterwatch.store import connect
@@ -521,22 +571,26 @@ EXPORT_FORMATS = ("ftm", "csv", "geojson", "graphml", "gexf", "dump")
 def export_register(
     fmt: Annotated[str, typer.Option("--format", "-f", help="ftm, csv, geojson, graphml, gexf or dump")] = "dump",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File (default: standard output).")] = None,
-    public: Annotated[bool, typer.Option("--public", help="Accepted claims only.")] = False,
+    public: Annotated[bool, typer.Option("--public", help="What the public sees: accepted claims and the records, "
+                                         "actors and sources they support; protected persons redacted.")] = False,
     database: DatabaseOpt = None,
 ) -> None:
     """Export the register: FollowTheMoney JSON lines, Atlas-style CSV, GeoJSON, GraphML/GEXF, full dump."""
     from counterwatch.exchange import dump, ftm, graphs, snapshot, tabular
+    from counterwatch.query.viewer import STAFF, public_viewer
     from counterwatch.store import connect
 
     if fmt not in EXPORT_FORMATS:
         raise typer.BadParameter(f"one of {', '.join(EXPORT_FORMATS)}", param_hint="--format")
     engine = connect(database)
+    viewer = public_viewer(engine) if public else STAFF
     if fmt == "dump":
-        text = json.dumps(dump.export_dump(engine), ensure_ascii=False, indent=1)
+        data = dump.public_dump(engine, viewer) if public else dump.export_dump(engine)
+        text = json.dumps(data, ensure_ascii=False, indent=1)
     elif fmt in ("graphml", "gexf"):
-        text = (graphs.to_graphml if fmt == "graphml" else graphs.to_gexf)(engine, include_proposed=not public)
+        text = (graphs.to_graphml if fmt == "graphml" else graphs.to_gexf)(engine, viewer)
     else:
-        snap = snapshot.take(engine, include_proposed=not public)
+        snap = snapshot.take(engine, viewer)
         if fmt == "ftm":
             text = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in ftm.entities(snap))
         elif fmt == "csv":

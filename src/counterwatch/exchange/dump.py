@@ -1,5 +1,6 @@
 """A complete, versioned JSON dump of the register, and its import: export -> import -> export
-gives the same dump (ids are renumbered on import; the dump refers to records by hash and keys)."""
+gives the same dump (ids are renumbered on import; the dump refers to records by hash and keys).
+`public_dump` is the same format holding only what the public may see."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from datetime import datetime
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from counterwatch.exchange import snapshot
 from counterwatch.extract.entities import key
+from counterwatch.query.redaction import PROTECTED
+from counterwatch.query.viewer import Viewer
 from counterwatch.store import facets
 from counterwatch.store import schema as t
 
@@ -110,3 +114,37 @@ def import_dump(engine: Engine, data: dict) -> dict:
         facets.refresh(session, did.values())
     return counts
 
+
+
+def public_dump(engine: Engine, viewer: Viewer) -> dict:
+    """A dump of what `viewer` (the public) sees, in the importable dump format: accepted claims only,
+    the sources, records and actors they support, protected persons redacted in names, values,
+    quotes, titles and source texts (masked to the same length, so offsets still hold). A protected
+    person's ref is a number, not the normalised name; review history is the editors' and stays out."""
+    snap = snapshot.take(engine, viewer)
+    sha = {i: s.sha256 for i, s in snap.sources.items()}
+    ekey = {i: (f"person:protected {i}" if e.name == PROTECTED else f"{e.type}:{e.key}")
+            for i, e in snap.entities.items()}
+    dkey = {i: f"{sha[d.source_id]}#{n}" for n, (i, d) in enumerate(sorted(snap.deployments.items()))}
+    rkey = {i: f"{ekey[r.subject_id]}|{r.predicate}|{ekey[r.object_id]}" for i, r in snap.relations.items()
+            if r.subject_id in ekey and r.object_id in ekey}
+    refs = {"entity": ekey, "deployment": dkey, "relation": rkey}
+    claims = [c for (kind, rid), cs in snap.claims.items() if rid in refs[kind] for c in cs]
+    return {
+        "counterwatch_dump": DUMP_VERSION,
+        "sources": [{"uri": s.uri, "sha256": s.sha256, "version": s.version, "title": s.title,
+                     "published": s.published, "publisher": s.publisher, "author": s.author,
+                     "media_type": s.media_type, "text": s.text, "retrieved_at": s.retrieved_at.isoformat()}
+                    for _, s in sorted(snap.sources.items())],
+        "entities": [{"ref": ekey[i], "name": e.name, "type": e.type, "country": e.country, "kind": e.kind,
+                      "aliases": sorted(snap.aliases.get(i, [])), "merged_into": None}
+                     for i, e in sorted(snap.entities.items())],
+        "deployments": [{"ref": dkey[i], "name": d.name, "country": d.country, "source": sha[d.source_id]}
+                        for i, d in sorted(snap.deployments.items())],
+        "relations": [{"ref": rkey[i], "subject": ekey[r.subject_id], "predicate": r.predicate,
+                       "object": ekey[r.object_id]} for i, r in sorted(snap.relations.items()) if i in rkey],
+        "claims": [{"source": sha[c.source_id], "record_type": c.record_type, "record": refs[c.record_type][c.record_id],
+                    "field": c.field, "value": c.value, "certainty": c.certainty, "quote": c.quote, "start": c.start,
+                    "end": c.end, "cue": c.cue, "status": c.status, "revisions": []}
+                   for c in sorted(claims, key=lambda c: c.id)],
+    }

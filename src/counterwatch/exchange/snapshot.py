@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from counterwatch.extract.entities import key
+from counterwatch.query.redaction import PROTECTED, Redactor
+from counterwatch.query.viewer import Viewer
 from counterwatch.store import schema as t
-from counterwatch.store.accounts import protected_names
-
-PUBLIC_STATUSES = ("accepted",)
-PROTECTED = "[protected person]"
 
 
 @dataclass
@@ -32,9 +30,10 @@ class Snapshot:
         return next((c for c in self.claims[(record_type, record_id)] if fld is None or c.field == fld), None)
 
 
-def take(engine: Engine, include_proposed: bool = True) -> Snapshot:
-    """Everything (proposed claims too unless a public export asks for accepted ones only)."""
-    statuses = ("accepted", "proposed") if include_proposed else PUBLIC_STATUSES
+def take(engine: Engine, viewer: Viewer) -> Snapshot:
+    """The records and claims `viewer` sees (rejected claims never travel). A viewer who does not see
+    proposals gets only the sources, records and actors an accepted claim supports, redacted for it."""
+    statuses = tuple(s for s in viewer.statuses if s != "rejected")
     snap = Snapshot()
     with Session(engine, expire_on_commit=False) as session:
         snap.sources = {s.id: s for s in session.scalars(select(t.Source))}
@@ -46,36 +45,36 @@ def take(engine: Engine, include_proposed: bool = True) -> Snapshot:
         for c in session.scalars(select(t.Claim).where(t.Claim.status.in_(statuses)).order_by(t.Claim.id)):
             snap.claims[(c.record_type, c.record_id)].append(c)
         session.expunge_all()
-    if not include_proposed:  # a public export shows only records that an accepted claim supports
-        snap.deployments = {i: d for i, d in snap.deployments.items() if snap.claims[("deployment", i)]}
-        snap.relations = {i: r for i, r in snap.relations.items() if snap.claims[("relation", i)]}
-        _protect(snap)
+    if not viewer.sees("proposed"):
+        _supported_only(snap)
+    if viewer.redactor:
+        _protect(snap, viewer.redactor)
     return snap
 
 
-def _names_pattern(names: list[str]) -> re.Pattern | None:
-    return re.compile("|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))) if names else None
+def _supported_only(snap: Snapshot) -> None:
+    """Keep what a visible claim supports: records with claims, the actors they name, their sources."""
+    snap.deployments = {i: d for i, d in snap.deployments.items() if snap.claims[("deployment", i)]}
+    snap.relations = {i: r for i, r in snap.relations.items() if snap.claims[("relation", i)]}
+    named = {key(c.value) for i in snap.deployments for c in snap.claims[("deployment", i)]
+             if c.field in ("operator", "supplier")}
+    ends = {e for r in snap.relations.values() for e in (r.subject_id, r.object_id)}
+    snap.entities = {i: e for i, e in snap.entities.items() if snap.claims[("entity", i)] or i in ends
+                     or {e.key, *(key(a) for a in snap.aliases[i])} & named}
+    snap.aliases = {i: a for i, a in snap.aliases.items() if i in snap.entities}
+    cited = {c.source_id for claims in snap.claims.values() for c in claims}
+    snap.sources = {i: s for i, s in snap.sources.items() if i in cited}
 
 
-def protected_pattern(engine: Engine) -> re.Pattern | None:
-    """A pattern matching every name and alias of a protected person (None if there is none)."""
-    return _names_pattern(protected_names(engine))
-
-
-def _protect(snap: Snapshot) -> None:
-    """Public exports never name a protected person: names, aliases and quotes are redacted."""
-    names = []
+def _protect(snap: Snapshot, redactor: Redactor) -> None:
+    """Protected persons are never named: names, aliases, values, quotes, titles and texts redacted."""
     for eid, e in snap.entities.items():
         if e.type == "person" and e.protected:
-            names += [e.name, *snap.aliases.get(eid, [])]
             e.name, snap.aliases[eid] = PROTECTED, []
-    pattern = _names_pattern(names)
-    if pattern is None:
-        return
     for claims in snap.claims.values():
         for c in claims:
-            c.quote, c.value = pattern.sub(PROTECTED, c.quote), pattern.sub(PROTECTED, c.value)
+            c.quote, c.value = redactor.text(c.quote, whole=False), redactor.text(c.value)
     for src in snap.sources.values():
-        src.title = pattern.sub(PROTECTED, src.title) if src.title else src.title
+        src.title, src.text = redactor.text(src.title), redactor.text(src.text, whole=False)
     for d in snap.deployments.values():
-        d.name = pattern.sub(PROTECTED, d.name)
+        d.name = redactor.text(d.name)

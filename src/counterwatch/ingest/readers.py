@@ -19,7 +19,7 @@ READABLE = TEXT_EXTENSIONS | HTML_EXTENSIONS | PDF_EXTENSIONS
 def read(target: str) -> Source:
     """Read one file or URL into a Source, or raise InputError."""
     if target.startswith(("http://", "https://")):
-        return _read_url(target)
+        return read_url(target)
     return _read_file(Path(target))
 
 
@@ -68,7 +68,8 @@ def _read_file(path: Path) -> Source:
     raise InputError(name, f"unsupported file type {suffix!r} (use .txt, .md, .html or .pdf)")
 
 
-def _read_url(url: str) -> Source:
+def read_url(url: str) -> Source:
+    """A URL into a Source: http(s) only, never to internal addresses (fetch checks both)."""
     data, ctype, charset = fetch(url)
     if ctype in PDF_TYPES:
         return read_pdf(data, url)

@@ -11,11 +11,10 @@ from sqlalchemy import Engine, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from counterwatch.extract.entities import key
+from counterwatch.query.viewer import ALL_STATUSES, Viewer
 from counterwatch.store import schema as t
 
 CREDIBILITY = {"documented": 1.0, "reported": 1.5, "alleged": 3.0, "speculative": 5.0, "denied": 8.0}
-REVIEWED = ("accepted",)
-WITH_PROPOSED = ("accepted", "proposed")
 
 
 @dataclass(slots=True)  # one per claim edge: at 100k reports, hundreds of thousands of them
@@ -28,17 +27,21 @@ class EdgeClaim:
     claim_id: int
 
 
-def build(engine: Engine, include_proposed: bool = False, include_denied: bool = False) -> nx.MultiDiGraph:
-    """Graph of accepted claims (and proposed ones on request); denied claims only when asked.
+def build(engine: Engine, viewer: Viewer, include_denied: bool = False) -> nx.MultiDiGraph:
+    """Graph of the claims `viewer` may see (rejected ones never make an edge); denied claims only when
+    asked. A viewer who does not see every status gets only the nodes a visible claim supports.
 
     Built once per register state and kept: at 100k reports a build takes seconds, a path query must not.
     """
     stamp = register_stamp(engine)
-    cache_key = (engine.url.render_as_string(hide_password=False), include_proposed, include_denied)
+    statuses = tuple(s for s in viewer.statuses if s != "rejected")
+    # the URL without its password: a cache key is no place for a secret
+    cache_key = (engine.url.render_as_string(hide_password=True), statuses, viewer.statuses == ALL_STATUSES,
+                 include_denied)
     hit = _CACHE.get(cache_key)
     if hit is not None and hit[0] == stamp:
         return hit[1]
-    g = _build(engine, include_proposed, include_denied)
+    g = _build(engine, statuses, include_denied, every_node=viewer.statuses == ALL_STATUSES)
     _CACHE[cache_key] = (stamp, g)
     return g
 
@@ -57,8 +60,7 @@ def register_stamp(engine: Engine) -> tuple:
         return tuple(conn.scalar(select(func.max(col))) for col in (t.Claim.id, t.Revision.id, t.AuditEntry.id))
 
 
-def _build(engine: Engine, include_proposed: bool, include_denied: bool) -> nx.MultiDiGraph:
-    statuses = WITH_PROPOSED if include_proposed else REVIEWED
+def _build(engine: Engine, statuses: tuple[str, ...], include_denied: bool, every_node: bool) -> nx.MultiDiGraph:
     g = nx.MultiDiGraph()
     norm = lru_cache(maxsize=None)(key)  # the same operator names recur across thousands of claims
     with Session(engine) as session:
@@ -69,9 +71,10 @@ def _build(engine: Engine, include_proposed: bool, include_denied: bool) -> nx.M
         for e in entities:
             for k in [e.key, *(a.key for a in e.aliases)]:
                 by_key.setdefault(k, e.id)
-        g.add_nodes_from((f"e{e.id}", {"label": e.name, "kind": e.type, "aliases": [a.name for a in e.aliases]})
+        g.add_nodes_from((f"e{e.id}", {"label": e.name, "kind": e.type, "aliases": [a.name for a in e.aliases],
+                                      "protected": e.type == "person" and e.protected})
                          for e in entities)
-        g.add_nodes_from((f"d{d_id}", {"label": d_name, "kind": "deployment", "aliases": []})
+        g.add_nodes_from((f"d{d_id}", {"label": d_name, "kind": "deployment", "aliases": [], "protected": False})
                          for d_id, d_name in session.execute(select(t.Deployment.id, t.Deployment.name)))
         relations = {r.id: (r.subject_id, r.object_id, r.predicate) for r in session.scalars(select(t.Relation))}
         edge_claims = or_(t.Claim.record_type == "relation",
@@ -93,5 +96,11 @@ def _build(engine: Engine, include_proposed: bool, include_denied: bool) -> nx.M
                 continue
             edges.append((u, v, {"claim": EdgeClaim(pred, c.certainty, c.source_id, titles.get(c.source_id), c.quote,
                                                     c.id), "weight": CREDIBILITY.get(c.certainty, 2.0)}))
+        if not every_node:  # a node no visible claim supports does not exist for this viewer
+            supported = {f"{r[0]}{i}" for r, i in session.execute(
+                select(func.substr(t.Claim.record_type, 1, 1), t.Claim.record_id)
+                .where(t.Claim.status.in_(statuses), t.Claim.record_type.in_(["entity", "deployment"])).distinct())}
+            supported |= {n for u, v, _ in edges for n in (u, v)}
+            g.remove_nodes_from([n for n in list(g.nodes) if n not in supported])
     g.add_edges_from(edges)
     return g

@@ -5,17 +5,17 @@ from __future__ import annotations
 from sqlalchemy import Engine, func, or_, select
 from sqlalchemy.orm import Session
 
-from counterwatch.query.visibility import visible
+from counterwatch.query.viewer import Viewer
 from counterwatch.store import schema as t
 
 
-def latest_deployments(engine: Engine, limit: int = 20) -> list[dict]:
+def latest_deployments(engine: Engine, viewer: Viewer, limit: int = 20) -> list[dict]:
     with Session(engine) as session:
-        shown = select(t.Claim.record_id).where(t.Claim.record_type == "deployment", visible())
+        shown = select(t.Claim.record_id).where(t.Claim.record_type == "deployment", viewer.visible())
         rows = session.execute(select(t.Deployment, t.Source.title).join(t.Source, t.Source.id == t.Deployment.source_id)
                                .where(t.Deployment.id.in_(shown)).order_by(t.Deployment.id.desc()).limit(limit)).all()
-        return [{"id": d.id, "name": d.name, "country": d.country, "source_id": d.source_id, "source_title": title}
-                for d, title in rows]
+        return viewer.scrub([{"id": d.id, "name": d.name, "country": d.country, "source_id": d.source_id,
+                              "source_title": title} for d, title in rows])
 
 
 def queue_size(engine: Engine) -> int:
@@ -23,14 +23,17 @@ def queue_size(engine: Engine) -> int:
         return session.scalar(select(func.count()).select_from(t.Claim).where(t.Claim.status == "proposed"))
 
 
-def source_with_claims(engine: Engine, source_id: int) -> dict | None:
-    """The stored text cut into plain and highlighted pieces, and the claims beside it."""
+def source_with_claims(engine: Engine, viewer: Viewer, source_id: int) -> dict | None:
+    """The stored text cut into plain and highlighted pieces, and the claims beside it; a source none of
+    whose claims `viewer` sees does not exist for it (its text is not reviewed evidence)."""
     with Session(engine) as session:
         src = session.get(t.Source, source_id)
         if src is None:
             return None
-        claims = session.scalars(select(t.Claim).where(t.Claim.source_id == source_id, visible())
+        claims = session.scalars(select(t.Claim).where(t.Claim.source_id == source_id, viewer.visible())
                                  .order_by(t.Claim.start)).all()
+        if not claims and not viewer.sees("proposed"):
+            return None
         pieces, pos = [], 0
         for c in claims:
             if c.start < pos or c.field == "mention" and c.end - c.start > 200:
@@ -40,24 +43,24 @@ def source_with_claims(engine: Engine, source_id: int) -> dict | None:
             pieces.append({"text": src.text[c.start:c.end], "claim": c.id, "kind": c.record_type})
             pos = c.end
         pieces.append({"text": src.text[pos:], "claim": None, "kind": None})
-        return {"id": src.id, "title": src.title, "uri": src.uri, "published": src.published,
+        return viewer.scrub({"id": src.id, "title": src.title, "uri": src.uri, "published": src.published,
                 "publisher": src.publisher, "version": src.version, "sha256": src.sha256, "pieces": pieces,
                 "claims": [{"id": c.id, "record_type": c.record_type, "record_id": c.record_id, "field": c.field,
                             "value": c.value, "certainty": c.certainty, "status": c.status, "quote": c.quote,
-                            "start": c.start, "end": c.end} for c in claims if c.field != "evidence"]}
+                            "start": c.start, "end": c.end} for c in claims if c.field != "evidence"]})
 
 
-def entity_roles(engine: Engine, names: list[str]) -> list[dict]:
+def entity_roles(engine: Engine, viewer: Viewer, names: list[str]) -> list[dict]:
     """Deployments in which the entity is named operator or supplier."""
     with Session(engine) as session:
         rows = session.execute(select(t.Claim.field, t.Deployment.id, t.Deployment.name)
                                .join(t.Deployment, t.Deployment.id == t.Claim.record_id)
-                               .where(t.Claim.record_type == "deployment", t.Claim.field.in_(["operator", "supplier"]), visible(),
+                               .where(t.Claim.record_type == "deployment", t.Claim.field.in_(["operator", "supplier"]), viewer.visible(),
                                       t.Claim.value.in_(names)).distinct()).all()
-        return [{"role": f, "deployment_id": i, "deployment": n} for f, i, n in rows]
+        return viewer.scrub([{"role": f, "deployment_id": i, "deployment": n} for f, i, n in rows])
 
 
-def entity_relations(engine: Engine, entity_id: int) -> list[dict]:
+def entity_relations(engine: Engine, viewer: Viewer, entity_id: int) -> list[dict]:
     """Relations of an entity in both directions, each with the quote of its first claim."""
     with Session(engine) as session:
         rels = session.scalars(select(t.Relation).where(or_(t.Relation.subject_id == entity_id,
@@ -67,11 +70,11 @@ def entity_relations(engine: Engine, entity_id: int) -> list[dict]:
         out = []
         for r in rels:
             claim = session.scalar(select(t.Claim).where(t.Claim.record_type == "relation", t.Claim.record_id == r.id,
-                                                         visible()))
+                                                         viewer.visible()))
             if claim is None:
                 continue
             out.append({"subject_id": r.subject_id, "subject": names.get(r.subject_id), "predicate": r.predicate,
                         "object_id": r.object_id, "object": names.get(r.object_id),
                         "certainty": claim.certainty if claim else None, "quote": claim.quote if claim else None,
                         "source_id": claim.source_id if claim else None, "claim_id": claim.id if claim else None})
-        return out
+        return viewer.scrub(out)

@@ -15,6 +15,7 @@ from rapidfuzz import fuzz, process
 
 from counterwatch.extract.entities import key
 from counterwatch.query.graph import EdgeClaim
+from counterwatch.query.viewer import Viewer
 
 FUZZY_MIN = 85  # rapidfuzz WRatio a name must reach to count as a match
 DEFAULT_K = 3
@@ -43,9 +44,11 @@ class Hop:
     claim_id: int
 
 
-def resolve(g: nx.MultiDiGraph, name: str) -> str:
-    """The node a name stands for (exact name or alias first, then fuzzy); ambiguity is an error."""
-    by_key, labels = _name_index(g)
+def resolve(g: nx.MultiDiGraph, name: str, hide_protected: bool = False) -> str:
+    """The node a name stands for (exact name or alias first, then fuzzy); ambiguity is an error.
+    `hide_protected` (a redacting viewer): protected persons answer as unknown names do, so the
+    look-up cannot confirm that one exists."""
+    by_key, labels = _name_index(g, hide_protected)
     exact = by_key.get(key(name), [])
     if len(exact) == 1:
         return exact[0]
@@ -61,16 +64,19 @@ def resolve(g: nx.MultiDiGraph, name: str) -> str:
     return found[0][2]
 
 
-def _name_index(g: nx.MultiDiGraph) -> tuple[dict[str, list[str]], dict[str, str]]:
-    """Nodes by normalised name or alias, and every node's label; kept on the graph like its
-    undirected view, so a question costs a look-up, not a pass over every node."""
-    if "names" not in g.graph:
+def _name_index(g: nx.MultiDiGraph, hide_protected: bool = False) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """Nodes by normalised name or alias, and every node's label (protected persons left out when
+    hidden); kept on the graph like its undirected view, so a question costs a look-up, not a pass
+    over every node."""
+    slot = ("names", hide_protected)
+    if slot not in g.graph:
+        nodes = [(n, d) for n, d in g.nodes(data=True) if not (hide_protected and d["protected"])]
         by_key: dict[str, list[str]] = {}
-        for n, d in g.nodes(data=True):
+        for n, d in nodes:
             for k in dict.fromkeys(key(x) for x in [d["label"], *d["aliases"]]):
                 by_key.setdefault(k, []).append(n)
-        g.graph["names"] = (by_key, {n: d["label"] for n, d in g.nodes(data=True)})
-    return g.graph["names"]
+        g.graph[slot] = (by_key, {n: d["label"] for n, d in nodes})
+    return g.graph[slot]
 
 
 def _best_claim(g: nx.MultiDiGraph, u: str, v: str) -> tuple[EdgeClaim, bool]:
@@ -81,15 +87,17 @@ def _best_claim(g: nx.MultiDiGraph, u: str, v: str) -> tuple[EdgeClaim, bool]:
                                      cr[0].certainty != "reported"))
 
 
-def between(engine, start: str, goal: str, k: int = DEFAULT_K, max_hops: int = DEFAULT_MAX_HOPS,
-            include_proposed: bool = False, include_denied: bool = False) -> dict:
-    """The question as users ask it, by names: {"from", "to", "paths"}; AmbiguousName or UnknownName
-    when a name does not point at one node."""
+def between(engine, viewer: Viewer, start: str, goal: str, k: int = DEFAULT_K, max_hops: int = DEFAULT_MAX_HOPS,
+            include_denied: bool = False) -> dict:
+    """The question as `viewer` asks it, by names: {"from", "to", "paths"} over the claims the viewer
+    sees, redacted for it; AmbiguousName or UnknownName when a name does not point at one node."""
     from counterwatch.query import graph
 
-    g = graph.build(engine, include_proposed=include_proposed, include_denied=include_denied)
-    a, b = resolve(g, start), resolve(g, goal)
-    return {"from": g.nodes[a]["label"], "to": g.nodes[b]["label"], "paths": paths(g, a, b, k=k, max_hops=max_hops)}
+    g = graph.build(engine, viewer, include_denied=include_denied)
+    hide = bool(viewer.redactor)
+    a, b = resolve(g, start, hide), resolve(g, goal, hide)
+    return viewer.scrub({"from": g.nodes[a]["label"], "to": g.nodes[b]["label"],
+                         "paths": paths(g, a, b, k=k, max_hops=max_hops)})
 
 
 def undirected(g: nx.MultiDiGraph) -> nx.Graph:
@@ -121,6 +129,7 @@ def prepare(g: nx.MultiDiGraph) -> tuple[nx.Graph, nx.Graph]:
     """Everything a question reads besides the graph (name index, undirected view, 2-core), built now
     rather than by the first question; returns the views."""
     _name_index(g)
+    _name_index(g, True)
     return views(g)
 
 

@@ -7,24 +7,26 @@ from collections import defaultdict
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from counterwatch.query.visibility import visible
+from counterwatch.query.viewer import Viewer
 from counterwatch.store import schema as t
-from counterwatch.store.writer import source_titles
+from counterwatch.store.review import history
+from counterwatch.store.writer import source_titles, stats
 
 SINGLE_VALUED = {"status", "start", "certainty", "country"}  # two sources disagreeing here is a conflict
 CLAIMS_PER_VALUE = 50
 
 
-def show(engine: Engine, record_type: str, record_id: int, per_value: int = CLAIMS_PER_VALUE) -> dict | None:
+def show(engine: Engine, viewer: Viewer, record_type: str, record_id: int,
+         per_value: int = CLAIMS_PER_VALUE) -> dict | None:
     """Fields of a record, each value with the claims (source, quote, offsets, certainty) behind it:
     the first `per_value` claims of each value and how many there are (an actor named in 20,000
-    reports is still one quick page)."""
+    reports is still one quick page). Only claims `viewer` sees, redacted for it."""
     with Session(engine) as session:
         table = {"deployment": t.Deployment, "entity": t.Entity}[record_type]
         row = session.get(table, record_id)
         if row is None:
             return None
-        mine = (t.Claim.record_type == record_type, t.Claim.record_id == record_id, visible())
+        mine = (t.Claim.record_type == record_type, t.Claim.record_id == record_id, viewer.visible())
         group = (t.Claim.field, t.Claim.value)
         ranked = select(t.Claim.id, func.row_number().over(partition_by=group, order_by=t.Claim.id).label("n"),
                         func.count().over(partition_by=group).label("total")).where(*mine).subquery()
@@ -48,4 +50,32 @@ def show(engine: Engine, record_type: str, record_id: int, per_value: int = CLAI
             sources = session.scalars(select(t.Claim.source_id).where(*mine).distinct().order_by(t.Claim.source_id))
             record.update(entity_type=row.type, country=row.country, aliases=[a.name for a in row.aliases],
                           sources=list(sources))
-        return record
+        return viewer.scrub(record)
+
+
+def claim_history(engine: Engine, viewer: Viewer, claim_id: int) -> list[dict] | None:
+    """The review steps of a claim `viewer` sees (None when it sees no such claim). The public learns
+    what was decided and when, not who decided, why, or what an edit replaced: those are the editors'."""
+    with Session(engine) as session:
+        claim = session.get(t.Claim, claim_id)
+        if claim is None or not viewer.sees(claim.status):
+            return None
+    steps = history(engine, claim_id)
+    if viewer.public:
+        steps = [{"action": s["action"], "after": s["after"], "at": s["at"]} for s in steps]
+    return viewer.scrub(steps)
+
+
+def names_of(engine: Engine, entity_id: int) -> list[str]:
+    """An entity's stored name and aliases (to find the claims that name it, whatever a viewer is shown)."""
+    with Session(engine) as session:
+        entity = session.get(t.Entity, entity_id)
+        return [entity.name, *(a.name for a in entity.aliases)] if entity else []
+
+
+def register_stats(engine: Engine, viewer: Viewer) -> dict:
+    """The register's counts, claims counted by the statuses `viewer` sees only."""
+    figures = stats(engine)
+    figures["claims_by_status"] = {s: n for s, n in figures["claims_by_status"].items() if viewer.sees(s)}
+    figures["claims"] = sum(figures["claims_by_status"].values())
+    return figures

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 
 from sqlalchemy import Engine, text
 
-from counterwatch.query.visibility import visible_sql
+from counterwatch.query.viewer import Viewer
 from counterwatch.store.facets import token as facet_token
 
 DEFAULT_LIMIT = 20
@@ -85,18 +85,20 @@ _RECORD_NAME = """CASE c.record_type
     ELSE c.value END"""
 
 
-def _has_claim(fields: str, op: str, param: str) -> str:
-    """The record of the hit has a claim whose field is one of `fields` and whose value matches."""
+def _has_claim(fields: str, op: str, param: str, viewer: Viewer) -> str:
+    """The record of the hit has a claim `viewer` sees whose field is one of `fields` and whose value matches."""
     return (f"EXISTS (SELECT 1 FROM claim f WHERE f.record_type = c.record_type AND f.record_id = c.record_id "
-            f"AND f.field IN ({fields}) AND {op.format(v='f.value', p=':' + param)})")
+            f"AND f.field IN ({fields}) AND {op.format(v='f.value', p=':' + param)}{viewer.visible_sql('f')})")
 
 
-def search(engine: Engine, query: str, limit: int = DEFAULT_LIMIT, certainty: str | None = None,
+def search(engine: Engine, viewer: Viewer, query: str, limit: int = DEFAULT_LIMIT, certainty: str | None = None,
            country: str | None = None, technology: str | None = None, status: str | None = None,
            year: int | None = None, actor: str | None = None) -> list[Hit]:
     """Records whose claims match `query`, best first, one hit per record; filters narrow to records
-    whose claims have that certainty, country, technology, status, start year or actor."""
-    words = _WORD.findall(query)
+    whose claims have that certainty, country, technology, status, start year or actor. Only claims
+    `viewer` sees, redacted for it; words naming a protected person are dropped from a redacting
+    viewer's query, so the answer for one is the answer for an unknown name."""
+    words = [w for w in _WORD.findall(query) if not viewer.redactor.names(w)]
     if not words:
         return []
     filters, params = [], {"limit": limit * 5}
@@ -112,10 +114,12 @@ def search(engine: Engine, query: str, limit: int = DEFAULT_LIMIT, certainty: st
     for param, fields, op, value in facets:
         if value and param in _INDEXED:
             tags.append(facet_token(_INDEXED[param], value))
-        elif value:
-            filters.append(_has_claim(fields, op, param))
+        if value and (param not in _INDEXED or not viewer.sees("proposed")):
+            # the indexed facets come from all of a record's claims: a viewer who may not see proposals
+            # has the value checked against the claims it sees, or a filter would confirm an unreviewed one
+            filters.append(_has_claim(fields, op, param, viewer))
             params[param] = value
-    where = "".join(f" AND {f}" for f in filters) + visible_sql("c")
+    where = "".join(f" AND {f}" for f in filters) + viewer.visible_sql("c")
     if sqlite:
         params["q"] = " ".join('"' + w.replace('"', "") + '"' for w in words) + \
             "".join(f' AND facets : "{tag}"' for tag in tags)
@@ -156,7 +160,7 @@ def search(engine: Engine, query: str, limit: int = DEFAULT_LIMIT, certainty: st
                 "SELECT rowid, snippet(claim_fts, 0, '[', ']', '…', 16) FROM claim_fts WHERE claim_fts MATCH :q "
                 f"AND rowid IN ({', '.join(str(int(r[13])) for r in rows)})"), {"q": params["q"]}).all())
             rows = [(*r[:6], snippets.get(r[13], r[5]), *r[7:]) for r in rows]
-    return [Hit(*row[:12], score=float(row[12])) for row in rows]
+    return [Hit(**viewer.scrub(Hit(*row[:12], score=float(row[12])).as_dict())) for row in rows]
 
 
 def _pg_newest(conn, match: str, where: str, params: dict) -> list[int]:

@@ -1,4 +1,8 @@
-"""Accounts, roles and API tokens. Passwords are argon2 hashes; tokens are stored as SHA-256."""
+"""Accounts, roles and API tokens. Passwords are argon2 hashes; tokens are stored as SHA-256.
+
+A browser session is valid while its account exists with the session version it was issued under:
+logout, removal and role or password changes raise the version and so end every session of the account.
+"""
 
 from __future__ import annotations
 
@@ -44,6 +48,59 @@ def remove_user(engine: Engine, username: str, actor: str = "cli") -> None:
         session.delete(user)
 
 
+def _user(session: Session, username: str) -> t.User:
+    user = session.scalar(select(t.User).where(t.User.username == username))
+    if user is None:
+        raise AccountError(f"no user {username!r}")
+    return user
+
+
+def set_role(engine: Engine, username: str, role: str, actor: str = "cli") -> None:
+    """Change an account's role; its sessions end (a cookie must not keep the old rights)."""
+    if role not in ROLES:
+        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+    with Session(engine) as session, session.begin():
+        user = _user(session, username)
+        audit.record(session, actor, "user.role", f"user:{username}", before={"role": user.role}, after={"role": role})
+        user.role, user.session_version = role, user.session_version + 1
+
+
+def set_password(engine: Engine, username: str, password: str, actor: str = "cli") -> None:
+    """Change an account's password; its sessions end."""
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"password needs at least {MIN_PASSWORD} characters")
+    with Session(engine) as session, session.begin():
+        user = _user(session, username)
+        audit.record(session, actor, "user.password", f"user:{username}")
+        user.password_hash, user.session_version = _hasher.hash(password), user.session_version + 1
+
+
+def end_sessions(engine: Engine, username: str) -> None:
+    """Void every session cookie of an account (logout: a replayed cookie is no longer anyone)."""
+    with Session(engine) as session, session.begin():
+        user = session.scalar(select(t.User).where(t.User.username == username))
+        if user is not None:
+            user.session_version += 1
+
+
+def session_claims(engine: Engine, username: str) -> dict:
+    """What a new session cookie carries: the account's id, name and current session version."""
+    with Session(engine) as session:
+        user = _user(session, username)
+        return {"uid": user.id, "name": user.username, "v": user.session_version}
+
+
+def session_user(engine: Engine, claims: dict) -> tuple[str, str] | None:
+    """(username, role) while the session's account exists unchanged since the cookie was issued."""
+    if not isinstance(claims, dict) or not isinstance(claims.get("uid"), int):
+        return None
+    with Session(engine) as session:
+        user = session.get(t.User, claims["uid"])
+        if user is None or user.username != claims.get("name") or user.session_version != claims.get("v"):
+            return None
+        return user.username, user.role
+
+
 def authenticate(engine: Engine, username: str, password: str) -> tuple[str, str] | None:
     """(username, role) when the password is right, else None (same work either way)."""
     with Session(engine) as session:
@@ -65,6 +122,25 @@ def new_token(engine: Engine, username: str, actor: str = "cli") -> str:
         session.add(t.ApiToken(user_id=user.id, token_sha256=hashlib.sha256(token.encode()).hexdigest()))
         audit.record(session, actor, "token.create", f"user:{username}")
     return token
+
+
+def tokens(engine: Engine, username: str) -> list[dict]:
+    """An account's API tokens (ids and dates; the tokens themselves are not kept)."""
+    with Session(engine) as session:
+        user = _user(session, username)
+        rows = session.scalars(select(t.ApiToken).where(t.ApiToken.user_id == user.id).order_by(t.ApiToken.id))
+        return [{"id": r.id, "created_at": r.created_at.isoformat()} for r in rows]
+
+
+def revoke_token(engine: Engine, token_id: int, actor: str, owner: str | None = None) -> None:
+    """Delete one API token; with `owner`, only if it is that account's (a user revoking their own)."""
+    with Session(engine) as session, session.begin():
+        row = session.get(t.ApiToken, token_id)
+        user = session.get(t.User, row.user_id) if row else None
+        if row is None or owner is not None and user.username != owner:
+            raise AccountError(f"no token {token_id}" + (f" of {owner}" if owner else ""))
+        audit.record(session, actor, "token.revoke", f"user:{user.username}", before={"token": token_id})
+        session.delete(row)
 
 
 def user_for_token(engine: Engine, token: str) -> tuple[str, str] | None:

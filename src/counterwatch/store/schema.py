@@ -133,13 +133,15 @@ class Judgement(Base):
 
 
 class User(Base):
-    """An account: admin (manages users), editor (reviews, adds sources), viewer (reads everything)."""
+    """An account: admin (manages users), editor (reviews, adds sources), viewer (reads proposals too, protected persons redacted)."""
 
     __tablename__ = "user_account"
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(100), unique=True)
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(String(200))
+    # raised by logout, removal, role and password changes: a session cookie carrying an older one is void
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=_now)
 
 

@@ -8,9 +8,9 @@ from sqlalchemy import Engine
 
 from counterwatch.query import listing, records, visual
 from counterwatch.query.search import search as run_search
+from counterwatch.query.viewer import Viewer
 from counterwatch.store.review import ReviewError, history, proposed, review
-from counterwatch.store.writer import stats
-from counterwatch.web.auth import require
+from counterwatch.web.auth import check_csrf_header, require, viewer
 from counterwatch.web.deps import engine
 
 router = APIRouter(tags=["register"])
@@ -23,50 +23,50 @@ class ReviewIn(BaseModel):
 
 
 @router.get("/stats")
-def get_stats(db: Engine = Depends(engine)) -> dict:
-    return stats(db)
+def get_stats(db: Engine = Depends(engine), who: Viewer = Depends(viewer)) -> dict:
+    return records.register_stats(db, who)
 
 
 @router.get("/search")
 def get_search(q: str, country: str | None = None, technology: str | None = None, certainty: str | None = None,
                status: str | None = None, year: int | None = None, actor: str | None = None, limit: int = 20,
-               db: Engine = Depends(engine)) -> list[dict]:
-    return [h.as_dict() for h in run_search(db, q, limit=min(limit, 200), country=country, technology=technology,
+               db: Engine = Depends(engine), who: Viewer = Depends(viewer)) -> list[dict]:
+    return [h.as_dict() for h in run_search(db, who, q, limit=min(limit, 200), country=country, technology=technology,
                                             certainty=certainty, status=status, year=year, actor=actor)]
 
 
 @router.get("/deployments")
-def get_deployments(limit: int = 50, db: Engine = Depends(engine)) -> list[dict]:
-    return listing.latest_deployments(db, min(limit, 500))
+def get_deployments(limit: int = 50, db: Engine = Depends(engine), who: Viewer = Depends(viewer)) -> list[dict]:
+    return listing.latest_deployments(db, who, min(limit, 500))
 
 
-def _record(db: Engine, record_type: str, record_id: int) -> dict:
-    record = records.show(db, record_type, record_id)
+def _record(db: Engine, who: Viewer, record_type: str, record_id: int) -> dict:
+    record = records.show(db, who, record_type, record_id)
     if record is None:
         raise HTTPException(404, f"no {record_type} {record_id}")
     return record
 
 
 @router.get("/deployments/{record_id}")
-def get_deployment(record_id: int, db: Engine = Depends(engine)) -> dict:
+def get_deployment(record_id: int, db: Engine = Depends(engine), who: Viewer = Depends(viewer)) -> dict:
     """A deployment: each field with the claims (quote, source, certainty) behind it; conflicts flagged."""
-    return _record(db, "deployment", record_id)
+    return _record(db, who, "deployment", record_id)
 
 
 @router.get("/entities/{record_id}")
-def get_entity(record_id: int, db: Engine = Depends(engine)) -> dict:
-    return _record(db, "entity", record_id)
+def get_entity(record_id: int, db: Engine = Depends(engine), who: Viewer = Depends(viewer)) -> dict:
+    return _record(db, who, "entity", record_id)
 
 
 @router.get("/sources/{source_id}")
-def get_source(source_id: int, db: Engine = Depends(engine)) -> dict:
-    src = listing.source_with_claims(db, source_id)
+def get_source(source_id: int, db: Engine = Depends(engine), who: Viewer = Depends(viewer)) -> dict:
+    src = listing.source_with_claims(db, who, source_id)
     if src is None:
         raise HTTPException(404, f"no source {source_id}")
     return src
 
 
-@router.post("/claims/{claim_id}/review")
+@router.post("/claims/{claim_id}/review", dependencies=[Depends(check_csrf_header)])
 def post_review(claim_id: int, body: ReviewIn, db: Engine = Depends(engine), user=Depends(require("editor"))) -> dict:
     """Accept, edit or reject a claim (editor token: `Authorization: Bearer ...`)."""
     try:
@@ -87,37 +87,43 @@ def get_queue(order: str = "source", limit: int = 100, db: Engine = Depends(engi
 
 
 @router.get("/claims/{claim_id}/history")
-def get_history(claim_id: int, db: Engine = Depends(engine)) -> list[dict]:
-    return history(db, claim_id)
+def get_history(claim_id: int, db: Engine = Depends(engine), who: Viewer = Depends(viewer)) -> list[dict]:
+    """Review steps of a claim you may see (the public: what was decided and when)."""
+    steps = records.claim_history(db, who, claim_id)
+    if steps is None:
+        raise HTTPException(404, f"no claim {claim_id}")
+    return steps
 
 
 @router.get("/map")
-def get_map(technology: str | None = None, certainty: str | None = None, db: Engine = Depends(engine)) -> list[dict]:
+def get_map(technology: str | None = None, certainty: str | None = None, db: Engine = Depends(engine),
+            who: Viewer = Depends(viewer)) -> list[dict]:
     """Deployments by country, with the ISO numeric id that world-atlas shapes carry."""
-    return visual.map_data(db, technology=technology, certainty=certainty)
+    return visual.map_data(db, who, technology=technology, certainty=certainty)
 
 
 @router.get("/network")
 def get_network(technology: str | None = None, country: str | None = None, certainty: str | None = None,
-                db: Engine = Depends(engine)) -> dict:
+                db: Engine = Depends(engine), who: Viewer = Depends(viewer)) -> dict:
     """Actors and deployments as nodes; relations, operates and supplies as cited edges."""
-    return visual.network_data(db, technology=technology, country=country, certainty=certainty)
+    return visual.network_data(db, who, technology=technology, country=country, certainty=certainty)
 
 
 @router.get("/timeline")
-def get_timeline(db: Engine = Depends(engine)) -> list[dict]:
-    return visual.timeline_data(db)
+def get_timeline(db: Engine = Depends(engine), who: Viewer = Depends(viewer)) -> list[dict]:
+    return visual.timeline_data(db, who)
 
 
 @router.get("/path")
 def get_path(start: str, goal: str, k: int = 3, max_hops: int = 6, include_proposed: bool = False,
-             include_denied: bool = False, db: Engine = Depends(engine)) -> dict:
-    """How close is START to GOAL: the k best paths, every hop a cited claim. 409 lists ambiguous names."""
+             include_denied: bool = False, db: Engine = Depends(engine), who: Viewer = Depends(viewer)) -> dict:
+    """How close is START to GOAL: the k best paths, every hop a cited claim. 409 lists ambiguous names.
+    include_proposed uses unreviewed claims too, for those who may see them (it never widens a view)."""
     from counterwatch.query.paths import AmbiguousName, UnknownName, between
 
     try:
-        return between(db, start, goal, k=min(k, 20), max_hops=min(max_hops, 12),
-                       include_proposed=include_proposed, include_denied=include_denied)
+        return between(db, who.narrow(include_proposed), start, goal, k=min(k, 20), max_hops=min(max_hops, 12),
+                       include_denied=include_denied)
     except AmbiguousName as exc:
         raise HTTPException(409, {"error": str(exc), "candidates": exc.candidates}) from None
     except UnknownName as exc:
@@ -132,7 +138,7 @@ def get_audit(limit: int = 200, db: Engine = Depends(engine), user=Depends(requi
     return entries(db, min(limit, 5000))
 
 
-@router.post("/entities/{entity_id}/protected")
+@router.post("/entities/{entity_id}/protected", dependencies=[Depends(check_csrf_header)])
 def post_protected(entity_id: int, protected: bool | None = None, db: Engine = Depends(engine),
                    user=Depends(require("editor"))) -> dict:
     """Protect a person (true), allow naming (false) or follow the suggestion (omit)."""
@@ -143,3 +149,23 @@ def post_protected(entity_id: int, protected: bool | None = None, db: Engine = D
     except AccountError as exc:
         raise HTTPException(404, str(exc)) from None
     return {"entity_id": entity_id, "protected": protected}
+
+
+@router.get("/tokens")
+def get_tokens(db: Engine = Depends(engine), user=Depends(require("viewer"))) -> list[dict]:
+    """Your API tokens (ids and creation dates)."""
+    from counterwatch.store.accounts import tokens
+
+    return tokens(db, user[0])
+
+
+@router.delete("/tokens/{token_id}", dependencies=[Depends(check_csrf_header)])
+def delete_token(token_id: int, db: Engine = Depends(engine), user=Depends(require("viewer"))) -> dict:
+    """Revoke one API token: your own, or anyone's as an admin."""
+    from counterwatch.store.accounts import AccountError, allows, revoke_token
+
+    try:
+        revoke_token(db, token_id, user[0], owner=None if allows(user[1], "admin") else user[0])
+    except AccountError as exc:
+        raise HTTPException(404, str(exc)) from None
+    return {"revoked": token_id}

@@ -54,4 +54,24 @@ def create_app(engine: Engine | None = None, open_editing: bool = False, secret_
     app.add_middleware(BaseHTTPMiddleware, dispatch=auth.identify)
     app.add_middleware(SessionMiddleware, secret_key=secret_key or os.environ.get("COUNTERWATCH_SECRET_KEY")
                        or secrets.token_urlsafe(32), same_site="strict", https_only=False, max_age=8 * 3600)
+    app.add_middleware(SecureCookies)
     return app
+
+
+class SecureCookies:
+    """Cookies set over HTTPS are marked Secure (behind a TLS proxy, run uvicorn with --proxy-headers),
+    so a session never travels in clear; plain-HTTP local use keeps working."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope.get("scheme") != "https":
+            return await self.app(scope, receive, send)
+
+        async def secure(message):
+            if message["type"] == "http.response.start":
+                message["headers"] = [(k, v + b"; secure" if k.lower() == b"set-cookie" and b"secure" not in v.lower()
+                                       else v) for k, v in message["headers"]]
+            await send(message)
+        return await self.app(scope, receive, secure)

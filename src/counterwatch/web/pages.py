@@ -9,16 +9,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 
-from counterwatch.ingest import InputError, Source, read
+from counterwatch.ingest import InputError, Source
 from counterwatch.ingest.html import read_html
 from counterwatch.ingest.pdf import read_pdf
+from counterwatch.ingest.readers import read_url
 from counterwatch.ingest.text import decode_text
 from counterwatch.query import listing, records
 from counterwatch.query.search import search as run_search
 from counterwatch.store import store_extraction
-from counterwatch.store.review import ReviewError, history, review
-from counterwatch.store.writer import stats
-from counterwatch.web.auth import check_csrf, csrf_token, current_user, require
+from counterwatch.query.viewer import Viewer
+from counterwatch.store.review import ReviewError, review
+from counterwatch.web.auth import check_csrf, csrf_token, current_user, require, viewer
 from counterwatch.web.deps import engine, extractor
 
 templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
@@ -33,44 +34,45 @@ def _page(request: Request, name: str, status_code: int = 200, **context) -> HTM
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, db: Engine = Depends(engine)):
-    return _page(request, "home.html", stats=stats(db), latest=listing.latest_deployments(db, 15),
-                 queue=listing.queue_size(db))
+def home(request: Request, db: Engine = Depends(engine), who: Viewer = Depends(viewer)):
+    return _page(request, "home.html", stats=records.register_stats(db, who), latest=listing.latest_deployments(db, who, 15),
+                 queue=None if who.public else listing.queue_size(db))
 
 
 @router.get("/search", response_class=HTMLResponse)
 def search_page(request: Request, q: str = "", country: str = "", technology: str = "", certainty: str = "",
-                status: str = "", year: str = "", actor: str = "", db: Engine = Depends(engine)):
+                status: str = "", year: str = "", actor: str = "", db: Engine = Depends(engine),
+                who: Viewer = Depends(viewer)):
     chosen = {"country": country, "technology": technology, "certainty": certainty, "status": status,
               "year": year, "actor": actor}
     filters = {k: v for k, v in chosen.items() if v}
     if "year" in filters:
         filters["year"] = int(filters["year"]) if filters["year"].isdigit() else None
-    hits = run_search(db, q, limit=50, **filters) if q else []
+    hits = run_search(db, who, q, limit=50, **filters) if q else []
     return _page(request, "search.html", q=q, hits=hits, chosen=chosen)
 
 
 @router.get("/deployments/{record_id}", response_class=HTMLResponse)
-def deployment_page(request: Request, record_id: int, db: Engine = Depends(engine)):
-    record = records.show(db, "deployment", record_id)
+def deployment_page(request: Request, record_id: int, db: Engine = Depends(engine), who: Viewer = Depends(viewer)):
+    record = records.show(db, who, "deployment", record_id)
     if record is None:
         raise HTTPException(404, f"no deployment {record_id}")
     return _page(request, "record.html", record=record)
 
 
 @router.get("/entities/{record_id}", response_class=HTMLResponse)
-def entity_page(request: Request, record_id: int, db: Engine = Depends(engine)):
-    record = records.show(db, "entity", record_id)
+def entity_page(request: Request, record_id: int, db: Engine = Depends(engine), who: Viewer = Depends(viewer)):
+    record = records.show(db, who, "entity", record_id)
     if record is None:
         raise HTTPException(404, f"no entity {record_id}")
-    roles = listing.entity_roles(db, [record["name"], *record.get("aliases", [])])
-    return _page(request, "record.html", record=record, roles=roles,
-                 relations=listing.entity_relations(db, record_id))
+    names = records.names_of(db, record_id)  # the stored names: the record's may be redacted
+    return _page(request, "record.html", record=record, roles=listing.entity_roles(db, who, names),
+                 relations=listing.entity_relations(db, who, record_id))
 
 
 @router.get("/sources/{source_id}", response_class=HTMLResponse)
-def source_page(request: Request, source_id: int, db: Engine = Depends(engine)):
-    src = listing.source_with_claims(db, source_id)
+def source_page(request: Request, source_id: int, db: Engine = Depends(engine), who: Viewer = Depends(viewer)):
+    src = listing.source_with_claims(db, who, source_id)
     if src is None:
         raise HTTPException(404, f"no source {source_id}")
     return _page(request, "source.html", src=src)
@@ -88,8 +90,11 @@ def review_form(claim_id: int, action: str = Form(...), reason: str = Form(""), 
 
 
 @router.get("/claims/{claim_id}/history", response_class=HTMLResponse)
-def history_page(request: Request, claim_id: int, db: Engine = Depends(engine)):
-    return _page(request, "history.html", claim_id=claim_id, steps=history(db, claim_id))
+def history_page(request: Request, claim_id: int, db: Engine = Depends(engine), who: Viewer = Depends(viewer)):
+    steps = records.claim_history(db, who, claim_id)
+    if steps is None:
+        raise HTTPException(404, f"no claim {claim_id}")
+    return _page(request, "history.html", claim_id=claim_id, steps=steps)
 
 
 @router.get("/map", response_class=HTMLResponse)
@@ -108,13 +113,14 @@ def timeline_page(request: Request):
 
 
 @router.get("/path", response_class=HTMLResponse)
-def path_page(request: Request, start: str = "", goal: str = "", proposed: str = "", db: Engine = Depends(engine)):
+def path_page(request: Request, start: str = "", goal: str = "", proposed: str = "", db: Engine = Depends(engine),
+              who: Viewer = Depends(viewer)):
     from counterwatch.query.paths import AmbiguousName, UnknownName, between
 
     found, error = [], None
     if start and goal:
         try:
-            found = between(db, start, goal, include_proposed=bool(proposed))["paths"]
+            found = between(db, who.narrow(include_proposed=bool(proposed)), start, goal)["paths"]
         except (AmbiguousName, UnknownName) as exc:
             error = str(exc)
     return _page(request, "path.html", start=start, goal=goal, proposed=proposed, found=found, error=error)
@@ -140,7 +146,7 @@ async def add_source(request: Request, url: str = Form(""), text: str = Form("")
             else:
                 source = Source(uri=f"upload:{name}", text=decode_text(data, name))
         elif url.strip():
-            source = read(url.strip())
+            source = read_url(url.strip())  # http(s) only, SSRF-guarded: files come by upload, never from our disk
         elif text.strip():
             body = (title.strip() + "\n\n" if title.strip() else "") + text.replace("\r\n", "\n")
             source = Source(uri=f"pasted:{title.strip() or 'text'}", text=body)
