@@ -19,7 +19,8 @@ from counterwatch.extract.linear import LinearModel
 from counterwatch.extract.model import Evidence, Relation
 
 COMPONENTS = ("country", "deployments", "entities", "roles", "relations", "certainty", "relation_certainty", "start")
-DEFAULT_THRESHOLDS = {"deployment": 0.5, "entity": 0.5, "operator": 0.5, "supplier": 0.5, "relation": 0.5, "start": 0.3, "keep_rule": 0.9, "retype": 0.3}
+DEFAULT_THRESHOLDS = {"deployment": 0.5, "entity": 0.5, "operator": 0.5, "supplier": 0.5, "relation": 0.5, "start": 0.3, "keep_rule": 0.9, "retype": 0.3,
+                      "operator_floor": 1.0}
 SYMMETRIC = {"collaborates_with"}
 TYPES = ("organization", "person", "place")
 
@@ -114,7 +115,11 @@ class Refiner:
                       key=lambda n: -scores[n]["supplier"])
         if not ops:  # the model names no one: the grammar's operators stand, as proposals to review
             ops = [n for n in dep.operators if scores.get(n, {}).get("none", 0.0) < self.thresholds["keep_rule"]]
-            sups = [n for n in sups if n not in ops]
+        if not ops and scores:  # nor the grammar: a program has someone running it, the likeliest if likely enough
+            best = max(scores, key=lambda n: scores[n].get("operator", 0.0))
+            if scores[best].get("operator", 0.0) >= self.thresholds["operator_floor"]:
+                ops = [best]
+        sups = [n for n in sups if n not in ops]
         dep.operators, dep.suppliers = ops, sups
         dep.confidence.update({f"operator={n}": round(scores[n].get("operator", 0.0), 4) for n in ops if n in scores})
         dep.confidence.update({f"supplier={n}": round(scores[n].get("supplier", 0.0), 4) for n in sups if n in scores})

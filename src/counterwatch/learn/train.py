@@ -33,7 +33,8 @@ REGULARISATION = {"country": 0.5, "deployments": 0.5, "entities": 0.5, "roles": 
 # 'none' is 8 relation candidates in 10: weighting the rare classes up lifted dev relations F1 0.32 -> 0.43
 BALANCED = {"relations", "roles"}
 GRID = (0.25, 0.35, 0.45, 0.55, 0.65, 0.75, 0.85, 0.95)
-GRIDS = {"start": (0.0, *GRID), "retype": (0.0, 0.1, 0.2, 0.3, 0.5, 1.0)}  # retype: margin over the parser's type
+GRIDS = {"start": (0.0, *GRID), "retype": (0.0, 0.1, 0.2, 0.3, 0.5, 1.0),
+         "operator_floor": (0.05, 0.1, 0.15, 0.2, 0.3, 1.0)}  # 1.0: never  # retype: margin over the parser's type
 MIN_WEIGHT = 1e-4  # weights smaller than this change no decision; dropped to keep the folder small
 
 
@@ -331,7 +332,7 @@ def tune(shared: Path, dev: list[Parsed], models: dict[str, LinearModel], log: C
     def f1(key: str, **change: float) -> float:
         return score(shared, predict(dev, Refiner(models, {**th, **change}, "tuning")))[key]["f1"]
 
-    for name, key in (("deployment", "deployments"), ("entity", "entities"), ("retype", "entities"), ("operator", "operators"), ("keep_rule", "operators"), ("supplier", "relations"), ("relation", "relations"), ("start", "deployments")):
+    for name, key in (("deployment", "deployments"), ("entity", "entities"), ("retype", "entities"), ("operator", "operators"), ("keep_rule", "operators"), ("operator_floor", "operators"), ("supplier", "relations"), ("relation", "relations"), ("start", "deployments")):
         grid = GRIDS.get(name, GRID)
         if name == "start":
             got = {v: score(shared, predict(dev, Refiner(models, {**th, "start": v}, "tuning")))["start_year"] or 0

@@ -63,10 +63,11 @@ def staff(who: str, role: str) -> Viewer:
 
 
 def for_account(engine: Engine, who: str, role: str) -> Viewer:
-    """An account's view: every claim; protected names unless the account decides protection."""
+    """An account's view: editors and admins, who review and decide protection, see every claim and
+    name; any other account sees what the public sees (reviewed claims, protected names redacted)."""
     if role in NAMING_ROLES:
         return staff(who, role)
-    return Viewer(who, role, ALL_STATUSES, Redactor.of(protected_names(engine)))
+    return Viewer(who, role, REVIEWED, Redactor.of(protected_names(engine)))
 
 
 STAFF = staff("cli", "admin")  # the command line: whoever runs it holds the database
