@@ -11,7 +11,7 @@ from counterwatch.query.search import search as run_search
 from counterwatch.store.review import ReviewError, history, proposed, review
 from counterwatch.store.writer import stats
 from counterwatch.web.auth import require
-from counterwatch.web.deps import engine
+from counterwatch.web.deps import PageSize, RecordId, bounded_int, engine
 
 router = APIRouter(tags=["register"])
 
@@ -29,15 +29,15 @@ def get_stats(db: Engine = Depends(engine)) -> dict:
 
 @router.get("/search")
 def get_search(q: str, country: str | None = None, technology: str | None = None, certainty: str | None = None,
-               status: str | None = None, year: int | None = None, actor: str | None = None, limit: int = 20,
+               status: str | None = None, year: int | None = None, actor: str | None = None, limit: PageSize = 20,
                db: Engine = Depends(engine)) -> list[dict]:
-    return [h.as_dict() for h in run_search(db, q, limit=min(limit, 200), country=country, technology=technology,
+    return [h.as_dict() for h in run_search(db, q, limit=limit, country=country, technology=technology,
                                             certainty=certainty, status=status, year=year, actor=actor)]
 
 
 @router.get("/deployments")
-def get_deployments(limit: int = 50, db: Engine = Depends(engine)) -> list[dict]:
-    return listing.latest_deployments(db, min(limit, 500))
+def get_deployments(limit: int = bounded_int(50, 500), db: Engine = Depends(engine)) -> list[dict]:
+    return listing.latest_deployments(db, limit)
 
 
 def _record(db: Engine, record_type: str, record_id: int) -> dict:
@@ -48,18 +48,18 @@ def _record(db: Engine, record_type: str, record_id: int) -> dict:
 
 
 @router.get("/deployments/{record_id}")
-def get_deployment(record_id: int, db: Engine = Depends(engine)) -> dict:
+def get_deployment(record_id: RecordId, db: Engine = Depends(engine)) -> dict:
     """A deployment: each field with the claims (quote, source, certainty) behind it; conflicts flagged."""
     return _record(db, "deployment", record_id)
 
 
 @router.get("/entities/{record_id}")
-def get_entity(record_id: int, db: Engine = Depends(engine)) -> dict:
+def get_entity(record_id: RecordId, db: Engine = Depends(engine)) -> dict:
     return _record(db, "entity", record_id)
 
 
 @router.get("/sources/{source_id}")
-def get_source(source_id: int, db: Engine = Depends(engine)) -> dict:
+def get_source(source_id: RecordId, db: Engine = Depends(engine)) -> dict:
     src = listing.source_with_claims(db, source_id)
     if src is None:
         raise HTTPException(404, f"no source {source_id}")
@@ -67,7 +67,7 @@ def get_source(source_id: int, db: Engine = Depends(engine)) -> dict:
 
 
 @router.post("/claims/{claim_id}/review")
-def post_review(claim_id: int, body: ReviewIn, db: Engine = Depends(engine), user=Depends(require("editor"))) -> dict:
+def post_review(claim_id: RecordId, body: ReviewIn, db: Engine = Depends(engine), user=Depends(require("editor"))) -> dict:
     """Accept, edit or reject a claim (editor token: `Authorization: Bearer ...`)."""
     try:
         review(db, claim_id, body.action, user[0], reason=body.reason, value=body.value)
@@ -77,17 +77,17 @@ def post_review(claim_id: int, body: ReviewIn, db: Engine = Depends(engine), use
 
 
 @router.get("/queue")
-def get_queue(order: str = "source", limit: int = 100, db: Engine = Depends(engine),
+def get_queue(order: str = "source", limit: int = bounded_int(100, 1000), db: Engine = Depends(engine),
               user=Depends(require("editor"))) -> list[dict]:
     """Proposed claims to review (editors only); order=uncertainty puts the model's least sure first."""
     try:
-        return proposed(db, limit=max(1, min(limit, 1000)), order=order)
+        return proposed(db, limit=limit, order=order)
     except ReviewError as exc:
         raise HTTPException(400, str(exc)) from None
 
 
 @router.get("/claims/{claim_id}/history")
-def get_history(claim_id: int, db: Engine = Depends(engine)) -> list[dict]:
+def get_history(claim_id: RecordId, db: Engine = Depends(engine)) -> list[dict]:
     return history(db, claim_id)
 
 
@@ -110,13 +110,13 @@ def get_timeline(db: Engine = Depends(engine)) -> list[dict]:
 
 
 @router.get("/path")
-def get_path(start: str, goal: str, k: int = 3, max_hops: int = 6, include_proposed: bool = False,
+def get_path(start: str, goal: str, k: int = bounded_int(3, 20), max_hops: int = bounded_int(6, 12), include_proposed: bool = False,
              include_denied: bool = False, db: Engine = Depends(engine)) -> dict:
     """How close is START to GOAL: the k best paths, every hop a cited claim. 409 lists ambiguous names."""
     from counterwatch.query.paths import AmbiguousName, UnknownName, between
 
     try:
-        return between(db, start, goal, k=min(k, 20), max_hops=min(max_hops, 12),
+        return between(db, start, goal, k=k, max_hops=max_hops,
                        include_proposed=include_proposed, include_denied=include_denied)
     except AmbiguousName as exc:
         raise HTTPException(409, {"error": str(exc), "candidates": exc.candidates}) from None
@@ -125,15 +125,15 @@ def get_path(start: str, goal: str, k: int = 3, max_hops: int = 6, include_propo
 
 
 @router.get("/audit")
-def get_audit(limit: int = 200, db: Engine = Depends(engine), user=Depends(require("admin"))) -> list[dict]:
+def get_audit(limit: int = bounded_int(200, 5000), db: Engine = Depends(engine), user=Depends(require("admin"))) -> list[dict]:
     """The append-only audit log, newest first (admins only)."""
     from counterwatch.store.audit import entries
 
-    return entries(db, min(limit, 5000))
+    return entries(db, limit)
 
 
 @router.post("/entities/{entity_id}/protected")
-def post_protected(entity_id: int, protected: bool | None = None, db: Engine = Depends(engine),
+def post_protected(entity_id: RecordId, protected: bool | None = None, db: Engine = Depends(engine),
                    user=Depends(require("editor"))) -> dict:
     """Protect a person (true), allow naming (false) or follow the suggestion (omit)."""
     from counterwatch.store.accounts import AccountError, set_protected

@@ -14,12 +14,12 @@ from counterwatch.ingest.html import read_html
 from counterwatch.ingest.pdf import read_pdf
 from counterwatch.ingest.text import decode_text
 from counterwatch.query import listing, records
-from counterwatch.query.search import search as run_search
+from counterwatch.query.search import QueryError, search as run_search
 from counterwatch.store import store_extraction
 from counterwatch.store.review import ReviewError, history, review
 from counterwatch.store.writer import stats
 from counterwatch.web.auth import check_csrf, csrf_token, current_user, require
-from counterwatch.web.deps import engine, extractor
+from counterwatch.web.deps import RecordId, engine, extractor
 
 templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
 router = APIRouter(include_in_schema=False)
@@ -46,12 +46,15 @@ def search_page(request: Request, q: str = "", country: str = "", technology: st
     filters = {k: v for k, v in chosen.items() if v}
     if "year" in filters:
         filters["year"] = int(filters["year"]) if filters["year"].isdigit() else None
-    hits = run_search(db, q, limit=50, **filters) if q else []
-    return _page(request, "search.html", q=q, hits=hits, chosen=chosen)
+    try:
+        hits = run_search(db, q, limit=50, **filters) if q else []
+    except QueryError as exc:
+        return _page(request, "search.html", status_code=400, q=q, hits=[], chosen=chosen, error=str(exc))
+    return _page(request, "search.html", q=q, hits=hits, chosen=chosen, error=None)
 
 
 @router.get("/deployments/{record_id}", response_class=HTMLResponse)
-def deployment_page(request: Request, record_id: int, db: Engine = Depends(engine)):
+def deployment_page(request: Request, record_id: RecordId, db: Engine = Depends(engine)):
     record = records.show(db, "deployment", record_id)
     if record is None:
         raise HTTPException(404, f"no deployment {record_id}")
@@ -59,7 +62,7 @@ def deployment_page(request: Request, record_id: int, db: Engine = Depends(engin
 
 
 @router.get("/entities/{record_id}", response_class=HTMLResponse)
-def entity_page(request: Request, record_id: int, db: Engine = Depends(engine)):
+def entity_page(request: Request, record_id: RecordId, db: Engine = Depends(engine)):
     record = records.show(db, "entity", record_id)
     if record is None:
         raise HTTPException(404, f"no entity {record_id}")
@@ -69,7 +72,7 @@ def entity_page(request: Request, record_id: int, db: Engine = Depends(engine)):
 
 
 @router.get("/sources/{source_id}", response_class=HTMLResponse)
-def source_page(request: Request, source_id: int, db: Engine = Depends(engine)):
+def source_page(request: Request, source_id: RecordId, db: Engine = Depends(engine)):
     src = listing.source_with_claims(db, source_id)
     if src is None:
         raise HTTPException(404, f"no source {source_id}")
@@ -77,7 +80,7 @@ def source_page(request: Request, source_id: int, db: Engine = Depends(engine)):
 
 
 @router.post("/claims/{claim_id}/review", dependencies=[Depends(check_csrf)])
-def review_form(claim_id: int, action: str = Form(...), reason: str = Form(""), value: str = Form(""),
+def review_form(claim_id: RecordId, action: str = Form(...), reason: str = Form(""), value: str = Form(""),
                 back: str = Form("/"), db: Engine = Depends(engine), user=Depends(require("editor"))):
     try:
         review(db, claim_id, action, user[0], reason=reason or None, value=value or None)
@@ -88,7 +91,7 @@ def review_form(claim_id: int, action: str = Form(...), reason: str = Form(""), 
 
 
 @router.get("/claims/{claim_id}/history", response_class=HTMLResponse)
-def history_page(request: Request, claim_id: int, db: Engine = Depends(engine)):
+def history_page(request: Request, claim_id: RecordId, db: Engine = Depends(engine)):
     return _page(request, "history.html", claim_id=claim_id, steps=history(db, claim_id))
 
 
