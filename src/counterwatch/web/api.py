@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
 from pydantic import BaseModel
 from sqlalchemy import Engine
 
+from counterwatch.ingest import InputError
 from counterwatch.query import listing, records, visual
 from counterwatch.query.search import search as run_search
 from counterwatch.store.review import ReviewError, history, proposed, review
 from counterwatch.store.writer import stats
-from counterwatch.web.auth import require
+from counterwatch.store import jobs
+from counterwatch.web.auth import check_csrf, require
+from counterwatch.web.jobs import queue_input
 from counterwatch.web.deps import PageSize, RecordId, bounded_int, engine
 
 router = APIRouter(tags=["register"])
@@ -143,3 +146,32 @@ def post_protected(entity_id: RecordId, protected: bool | None = None, db: Engin
     except AccountError as exc:
         raise HTTPException(404, str(exc)) from None
     return {"entity_id": entity_id, "protected": protected}
+
+
+@router.post("/sources", status_code=202, dependencies=[Depends(check_csrf)])
+async def post_source(request: Request, url: str = Form(""), text: str = Form(""), title: str = Form(""),
+                      file: UploadFile | None = None, user=Depends(require("editor"))) -> dict:
+    """Add a source (a file, a URL or text; editor token, or session and CSRF): answered at once with a
+    job to poll at /api/jobs/{id}, while the server's worker extracts and stores it."""
+    try:
+        job_id = await queue_input(request.app, user[0], url, text, title, file)
+    except InputError as exc:
+        raise HTTPException(400, str(exc)) from None
+    return {"job_id": job_id, "status": "queued", "poll": f"/api/jobs/{job_id}"}
+
+
+@router.get("/jobs/{job_id}")
+def get_job(job_id: RecordId, db: Engine = Depends(engine), user=Depends(require("editor"))) -> dict:
+    """A job's status and step; once done, the stored source's id and its claims."""
+    job = jobs.get(db, job_id)
+    if job is None:
+        raise HTTPException(404, f"no job {job_id}")
+    if job["status"] == "done" and job["source_id"] is not None:
+        job["source_claims"] = (listing.source_with_claims(db, job["source_id"]) or {}).get("claims", [])
+    return job
+
+
+@router.get("/jobs")
+def get_jobs(limit: int = bounded_int(50, 500), db: Engine = Depends(engine), user=Depends(require("editor"))) -> list[dict]:
+    """The latest jobs, newest first, with their outcome or the reason they failed."""
+    return jobs.recent(db, limit)

@@ -7,7 +7,7 @@ import secrets
 from collections import defaultdict, deque
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -24,6 +24,36 @@ from counterwatch.store.db import is_timeout
 from counterwatch.web import api, auth, pages
 
 STATIC = Path(__file__).with_name("static")
+
+
+class BodyLimit:
+    """Refuse a request body over `limit` bytes with 413: declared (Content-Length) before it is read,
+    or streamed (chunked) as soon as it passes the limit, so no upload grows the server's memory."""
+
+    def __init__(self, app, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope["headers"]).get(b"content-length", b"0")
+        if not declared.isdigit() or int(declared) > self.limit:
+            return await self._refuse(send)
+        seen = 0
+
+        async def counted():
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:  # a chunked body: the endpoint reading it answers 413
+                raise HTTPException(413, f"request body too large (limit {self.limit / 2**20:.0f} MiB)")
+            return message
+
+        await self.app(scope, counted, send)
+
+    async def _refuse(self, send) -> None:
+        await JSONResponse({"detail": f"request body too large (limit {self.limit / 2**20:.0f} MiB)"},
+                           status_code=413)({"type": "http"}, None, send)
 
 
 def create_app(engine: Engine | None = None, open_editing: bool = False, secret_key: str | None = None) -> FastAPI:
@@ -77,6 +107,7 @@ def create_app(engine: Engine | None = None, open_editing: bool = False, secret_
         return response
 
     app.add_middleware(BaseHTTPMiddleware, dispatch=auth.identify)
+    app.add_middleware(BodyLimit, limit=LIMITS.upload_bytes + 64 * 1024)  # a file at the limit plus its form
     app.add_middleware(SessionMiddleware, secret_key=secret_key or os.environ.get("COUNTERWATCH_SECRET_KEY")
                        or secrets.token_urlsafe(32), same_site="strict", https_only=False, max_age=8 * 3600)
     return app

@@ -9,17 +9,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 
-from counterwatch.ingest import InputError, Source, read
-from counterwatch.ingest.html import read_html
-from counterwatch.ingest.pdf import read_pdf
-from counterwatch.ingest.text import decode_text
+from counterwatch.ingest import InputError
 from counterwatch.query import listing, records
 from counterwatch.query.search import QueryError, search as run_search
-from counterwatch.store import store_extraction
+from counterwatch.store import jobs
 from counterwatch.store.review import ReviewError, history, review
 from counterwatch.store.writer import stats
 from counterwatch.web.auth import check_csrf, csrf_token, current_user, require
-from counterwatch.web.deps import RecordId, engine, extractor
+from counterwatch.web.deps import RecordId, engine
+from counterwatch.web.jobs import queue_input
 
 templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
 router = APIRouter(include_in_schema=False)
@@ -130,26 +128,21 @@ def add_form(request: Request):
 
 @router.post("/add", response_class=HTMLResponse, dependencies=[Depends(check_csrf)])
 async def add_source(request: Request, url: str = Form(""), text: str = Form(""), title: str = Form(""),
-                     file: UploadFile | None = None, db: Engine = Depends(engine), user=Depends(require("editor"))):
+                     file: UploadFile | None = None, user=Depends(require("editor"))):
+    """Queue the source for the extraction worker and show its job: the request never extracts."""
     try:
-        if file is not None and file.filename:
-            data = await file.read()
-            name = Path(file.filename).name
-            suffix = Path(name).suffix.lower()
-            if suffix == ".pdf":
-                source = read_pdf(data, f"upload:{name}")
-            elif suffix in (".html", ".htm"):
-                source = read_html(decode_text(data, name), f"upload:{name}")
-            else:
-                source = Source(uri=f"upload:{name}", text=decode_text(data, name))
-        elif url.strip():
-            source = read(url.strip())
-        elif text.strip():
-            body = (title.strip() + "\n\n" if title.strip() else "") + text.replace("\r\n", "\n")
-            source = Source(uri=f"pasted:{title.strip() or 'text'}", text=body)
-        else:
-            raise InputError("form", "give a URL, paste text or choose a file")
+        job_id = await queue_input(request.app, user[0], url, text, title, file)
     except InputError as exc:
         return _page(request, "add.html", error=str(exc))
-    result = store_extraction(db, source, extractor()(source), actor=user[0])
-    return RedirectResponse(f"/sources/{result.source_id}", status_code=303)
+    return RedirectResponse(f"/jobs/{job_id}", status_code=303)
+
+
+@router.get("/jobs/{job_id}", response_class=HTMLResponse)
+def job_page(request: Request, job_id: RecordId, db: Engine = Depends(engine), user=Depends(require("editor"))):
+    """The job's progress, reloading itself until done; a stored source is then shown."""
+    job = jobs.get(db, job_id)
+    if job is None:
+        raise HTTPException(404, f"no job {job_id}")
+    if job["status"] == "done":
+        return RedirectResponse(f"/sources/{job['source_id']}", status_code=303)
+    return _page(request, "job.html", job=job)
