@@ -228,3 +228,69 @@ def test_a_statement_past_its_time_out_is_stopped_on_both_databases(engine):
     with quick.connect() as conn:  # the connection serves the next statement
         assert conn.execute(sql("SELECT 1")).scalar() == 1
     quick.dispose()
+
+
+def _poll(client, job_id: int, headers: dict, seconds: float = 90) -> dict:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        job = client.get(f"/api/jobs/{job_id}", headers=headers).json()
+        if job["status"] in ("done", "failed"):
+            return job
+        time.sleep(0.3)
+    raise AssertionError(f"job {job_id} still {job['status']} after {seconds} s")
+
+
+def test_job_queue_round_trip_by_api_token(engine):
+    from fastapi.testclient import TestClient
+
+    from counterwatch.store.accounts import add_user, new_token
+    from counterwatch.web.app import create_app
+
+    add_user(engine, "ed", "a long enough password", "editor")
+    headers = {"Authorization": f"Bearer {new_token(engine, 'ed')}"}
+    client = TestClient(create_app(engine, secret_key="test"))
+    assert client.post("/api/sources", data={"text": "x"}).status_code in (401, 403)  # no token, no CSRF
+    r = client.post("/api/sources", headers=headers, files={"file": ("r.txt", b"Police in Riga operate drones over "
+                                                                             b"protests, the city said.", "text/plain")})
+    assert r.status_code == 202
+    job = _poll(client, r.json()["job_id"], headers)
+    assert job["status"] == "done" and job["outcome"] == "stored" and job["source_claims"]
+    assert client.get(f"/api/sources/{job['source_id']}", headers=headers).status_code == 200
+    bad = client.post("/api/sources", headers=headers, files={"file": ("b.txt", b"\x00\x01binary", "text/plain")})
+    failed = _poll(client, bad.json()["job_id"], headers)
+    assert failed["status"] == "failed" and "binary" in failed["error"]
+    assert [j["status"] for j in client.get("/api/jobs", headers=headers).json()] == ["failed", "done"]
+    assert client.post("/api/sources", headers=headers, data={}).status_code == 400
+    app = client.app
+    app.state.worker.close()
+
+
+def test_uploads_past_the_limit_are_refused_before_they_are_read(engine, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from counterwatch.web.app import create_app
+
+    monkeypatch.setattr(LIMITS, "upload_bytes", 1000)
+    client = TestClient(create_app(engine, open_editing=True))
+    r = client.post("/api/sources", files={"file": ("big.txt", b"word " * 100_000, "text/plain")})
+    assert r.status_code == 413 and "too large" in r.json()["detail"]
+    assert stats(engine)["sources"] == 0
+
+
+def test_two_ingests_at_once_both_exit_0_with_the_right_data(engine, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for i, city in enumerate(["Oslo", "Lyon", "Riga", "Lima", "Bergen", "Tartu"]):
+        (docs / f"{i}.txt").write_text(f"Police in {city} use drones supplied by Hikvision, the city said.")
+    url = engine.url.render_as_string(hide_password=False)
+    env = {**os.environ, "COUNTERWATCH_DATABASE_URL": url, "COUNTERWATCH_MODEL": "rules"}
+    runs = [subprocess.Popen([sys.executable, "-m", "counterwatch.cli", "ingest", str(docs)], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    for run in runs:
+        _, errors = run.communicate(timeout=240)
+        assert run.returncode == 0 and "Traceback" not in errors, errors
+    assert stats(engine)["sources"] == 6
