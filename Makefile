@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 SHARED ?= ../shared
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test eval train bench bench-scale bench-pages clean
+.PHONY: install demo test eval train bench bench-scale bench-pages bench-hostile clean
 
 $(STAMP): pyproject.toml src/counterwatch/web/frontend/package.json
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ bench-scale: $(STAMP)
 
 bench-pages: $(STAMP)
 	$(BIN)/python benchmarks/pages.py --docs $(SHARED)/devset/docs
+
+# Hostile input and load on SQLite and PostgreSQL: outcome, seconds, peak memory and probe p95 per case.
+bench-hostile: $(STAMP)
+	$(BIN)/python benchmarks/hostile.py --pg $(BENCH_PG) --json benchmarks/results-hostile.json
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

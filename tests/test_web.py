@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from fastapi.testclient import TestClient
@@ -64,10 +65,32 @@ def test_add_source_by_upload_and_by_text(client):
     r = client.post("/add", data={"csrf": token},
                     files={"file": ("report.txt", b"Police in Riga operate drones over protests, according to "
                                                   b"Amnesty International.", "text/plain")})
-    assert r.status_code == 200 and "drone" in r.text  # followed the redirect to the new source page
+    assert r.status_code == 200 and "/jobs/" in str(r.url)  # the job's page: extraction is off the request
+    page = _until_done(client, str(r.url))
+    assert "drone" in page.text  # the done job redirects to the new source page
     bad = client.post("/add", data={"csrf": token}, files={"file": ("x.txt", b"\x00\x01binary", "text/plain")})
-    assert "binary" in bad.text
+    assert "binary" in _until_failed(client, str(bad.url)).text
     assert client.get("/api/stats").json()["sources"] == 2
+
+
+def _until_done(client, url: str, seconds: float = 60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        r = client.get(url)
+        if "/jobs/" not in str(r.url):
+            return r
+        time.sleep(0.3)
+    raise AssertionError(f"job at {url} not done in {seconds} s")
+
+
+def _until_failed(client, url: str, seconds: float = 60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        r = client.get(url)
+        if 'data-status="failed"' in r.text:
+            return r
+        time.sleep(0.3)
+    raise AssertionError(f"job at {url} did not fail in {seconds} s")
 
 
 def test_openapi_lists_the_api(client):

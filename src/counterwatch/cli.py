@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from counterwatch.ingest import InputError, Source, iter_sources
+from counterwatch.limits import LIMITS
 
 app = typer.Typer(help="Counterwatch: an evidence register of surveillance deployments.", no_args_is_help=True)
 out = Console()
@@ -133,16 +134,21 @@ def search(
     status: Annotated[str | None, typer.Option(help="ongoing, ended, planned, suspended or unknown.")] = None,
     year: Annotated[int | None, typer.Option(help="Start year of deployments.")] = None,
     actor: Annotated[str | None, typer.Option(help="Operator or supplier name (part of it).")] = None,
-    limit: Annotated[int, typer.Option(min=1, max=500)] = 20,
+    limit: Annotated[int, typer.Option(min=1, max=LIMITS.page_size_max)] = 20,
     database: DatabaseOpt = None,
 ) -> None:
     """Ranked full-text search over the register, with highlighted quotes and their sources."""
-    from counterwatch.query.search import search as run_search
+    from counterwatch.query.search import QueryError, search as run_search
     from counterwatch.query.viewer import STAFF
     from counterwatch.store import connect
 
-    hits = run_search(connect(database), STAFF, query, limit=limit, certainty=certainty, country=country,
-                      technology=technology, status=status, year=year, actor=actor)
+    try:
+        hits = run_search(connect(database, statement_timeout_s=LIMITS.statement_timeout_s), STAFF, query, limit=limit,
+                          certainty=certainty, country=country, technology=technology, status=status, year=year,
+                          actor=actor)
+    except QueryError as exc:
+        err.print(f"[red]error[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from None
     if as_json:
         print(json.dumps([h.as_dict() for h in hits], ensure_ascii=False, indent=2))
         return
@@ -322,7 +328,7 @@ def serve(
     out.print(f"Counterwatch at [bold]http://{host}:{port}/[/bold]  (API docs: /docs)")
     if open_editing and host not in ("127.0.0.1", "localhost", "::1"):
         raise typer.BadParameter("--open-editing only on a loopback address", param_hint="--host")
-    uvicorn.run(create_app(connect(database), open_editing=open_editing), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(connect(database, statement_timeout_s=LIMITS.statement_timeout_s), open_editing=open_editing), host=host, port=port, log_level="warning")
 
 
 @app.command()

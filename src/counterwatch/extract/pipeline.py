@@ -14,9 +14,11 @@ from counterwatch.extract.model import Extraction, Mention
 from counterwatch.extract.nlp import load_nlp
 from counterwatch.ingest.debris import segments, title_of
 from counterwatch.ingest.source import Source
+from counterwatch.limits import LIMITS
 
 BATCH_SIZE = 64
-MAX_BLOCK_CHARS = 20_000  # spaCy's parser slows down, and refuses past 1M, on giant one-line "paragraphs"
+MAX_BLOCK_CHARS: int = LIMITS.extract_block_chars  # later steps read each sentence against its whole block:
+# giant one-line "paragraphs" made that quadratic (100 kB took 34 s at 20,000 chars, 15 s at 2,000)
 HEADER_LINES = 15  # lines at the top searched for the publication date and publisher
 _PUBLISHER = [re.compile(r"^(?:©|\(c\)|copyright)\s*(?:\d{4}\s*)?(?P<v>[A-Z][\w .,&'-]{1,60}?)(?:,? Inc\.?|,? Ltd\.?)?\.?(?:\s+All rights reserved.*)?$", re.I),
               re.compile(r"^From (?P<v>[A-Z][\w .&'-]{1,60})$")]

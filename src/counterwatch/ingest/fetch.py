@@ -11,12 +11,13 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+import time
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from counterwatch.ingest.errors import InputError
-from counterwatch.ingest.limits import HTML_TYPES, MAX_URL_BYTES, PDF_TYPES, TEXT_TYPES, URL_TIMEOUT_S
+from counterwatch.ingest.limits import HTML_TYPES, MAX_URL_BYTES, PDF_TYPES, TEXT_TYPES, URL_READ_TIMEOUT_S, URL_TOTAL_S
 
 USER_AGENT = "Counterwatch/0.1 (+evidence register; research use)"
 MAX_REDIRECTS = 5
@@ -56,10 +57,13 @@ def check_url(url: str, allow_private: bool = False, resolve=socket.getaddrinfo)
             raise InputError(url, f"refused: {parts.hostname} resolves to a {reason} address ({info[4][0]})")
 
 
-def fetch(url: str, timeout: float = URL_TIMEOUT_S, max_bytes: int = MAX_URL_BYTES,
-          allow_private: bool | None = None) -> tuple[bytes, str, str]:
-    """Return (body, media type, charset) or raise InputError naming the reason."""
+def fetch(url: str, timeout: float = URL_READ_TIMEOUT_S, max_bytes: int = MAX_URL_BYTES,
+          allow_private: bool | None = None, total: float = URL_TOTAL_S) -> tuple[bytes, str, str]:
+    """Return (body, media type, charset) or raise InputError naming the reason. `timeout` bounds each
+    network read, `total` the whole fetch: a server trickling a byte a second never times out a read."""
     allow = private_allowed() if allow_private is None else allow_private
+    deadline = time.monotonic() + total
+    timeout = min(timeout, total)
     try:
         with httpx.Client(timeout=timeout, follow_redirects=False, headers={"User-Agent": USER_AGENT}) as client:
             for _ in range(MAX_REDIRECTS + 1):
@@ -68,7 +72,7 @@ def fetch(url: str, timeout: float = URL_TIMEOUT_S, max_bytes: int = MAX_URL_BYT
                     if resp.is_redirect:
                         url = urljoin(url, resp.headers.get("location", ""))
                         continue
-                    return _body(url, resp, max_bytes)
+                    return _body(url, resp, max_bytes, deadline, total)
             raise InputError(url, f"more than {MAX_REDIRECTS} redirects")
     except httpx.TimeoutException:
         raise InputError(url, f"timed out after {timeout:g} s") from None
@@ -76,7 +80,7 @@ def fetch(url: str, timeout: float = URL_TIMEOUT_S, max_bytes: int = MAX_URL_BYT
         raise InputError(url, f"request failed ({type(exc).__name__}: {exc})"[:200]) from None
 
 
-def _body(url: str, resp: httpx.Response, max_bytes: int) -> tuple[bytes, str, str]:
+def _body(url: str, resp: httpx.Response, max_bytes: int, deadline: float, total: float) -> tuple[bytes, str, str]:
     if resp.status_code >= 400:
         raise InputError(url, f"HTTP {resp.status_code} {resp.reason_phrase}")
     ctype = resp.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -90,5 +94,7 @@ def _body(url: str, resp: httpx.Response, max_bytes: int) -> tuple[bytes, str, s
         size += len(chunk)
         if size > max_bytes:
             raise InputError(url, f"too large (over {max_bytes} bytes)")
+        if time.monotonic() > deadline:
+            raise InputError(url, f"too slow (not read within {total:g} s)")
         chunks.append(chunk)
     return b"".join(chunks), ctype, resp.charset_encoding or "utf-8"

@@ -1,8 +1,12 @@
-"""Named limits for readers: every tunable in one place."""
+"""Named limits for readers: the bounds come from data/limits.yml, the accepted kinds are here."""
 
-MAX_FILE_BYTES = 50 * 1024 * 1024  # a report larger than this is not an article
-MAX_URL_BYTES = 10 * 1024 * 1024
-URL_TIMEOUT_S = 15.0
+from counterwatch.limits import LIMITS
+
+MAX_FILE_BYTES: int = LIMITS.file_bytes
+MAX_URL_BYTES: int = LIMITS.url_bytes
+MAX_EXTRACT_CHARS: int = LIMITS.extract_chars
+URL_READ_TIMEOUT_S: float = LIMITS.fetch_read_timeout_s
+URL_TOTAL_S: float = LIMITS.fetch_total_s
 BINARY_SNIFF_BYTES = 8192
 TEXT_EXTENSIONS = {".txt", ".text", ".md", ".markdown"}
 HTML_EXTENSIONS = {".html", ".htm", ".xhtml"}

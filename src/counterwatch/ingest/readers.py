@@ -8,7 +8,8 @@ from pathlib import Path
 from counterwatch.ingest.errors import InputError
 from counterwatch.ingest.fetch import fetch
 from counterwatch.ingest.html import read_html
-from counterwatch.ingest.limits import HTML_EXTENSIONS, HTML_TYPES, MAX_FILE_BYTES, PDF_EXTENSIONS, PDF_TYPES, TEXT_EXTENSIONS
+from counterwatch.ingest.limits import (HTML_EXTENSIONS, HTML_TYPES, MAX_EXTRACT_CHARS, MAX_FILE_BYTES, PDF_EXTENSIONS,
+                                       PDF_TYPES, TEXT_EXTENSIONS)
 from counterwatch.ingest.pdf import read_pdf
 from counterwatch.ingest.source import Source
 from counterwatch.ingest.text import decode_text
@@ -19,8 +20,30 @@ READABLE = TEXT_EXTENSIONS | HTML_EXTENSIONS | PDF_EXTENSIONS
 def read(target: str) -> Source:
     """Read one file or URL into a Source, or raise InputError."""
     if target.startswith(("http://", "https://")):
-        return read_url(target)
+        return bounded(read_url(target))
     return _read_file(Path(target))
+
+
+def bounded(source: Source) -> Source:
+    """Refuse a text longer than extraction may take: its time and memory grow with the length."""
+    if len(source.text) > MAX_EXTRACT_CHARS:
+        raise InputError(source.uri, f"text too long to extract ({len(source.text):,} characters, "
+                                     f"limit {MAX_EXTRACT_CHARS:,}); split it into parts")
+    return source
+
+
+def read_data(data: bytes, name: str, uri: str) -> Source:
+    """A file's bytes (a file on disk or an upload) by the extension of `name`."""
+    suffix = Path(name).suffix.lower()
+    if suffix in PDF_EXTENSIONS:
+        return bounded(read_pdf(data, uri))
+    if suffix in HTML_EXTENSIONS:
+        return bounded(read_html(decode_text(data, name), uri))
+    if suffix in TEXT_EXTENSIONS or not suffix:
+        text = decode_text(data, name)
+        media = "text/markdown" if suffix in {".md", ".markdown"} else "text/plain"
+        return bounded(Source(uri=uri, text=text, media_type=media))
+    raise InputError(name, f"unsupported file type {suffix!r} (use .txt, .md, .html or .pdf)")
 
 
 def iter_sources(targets: Iterable[str]) -> Iterator[Source | InputError]:
@@ -53,19 +76,13 @@ def _read_file(path: Path) -> Source:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise InputError(name, f"too large ({size / 2**20:.0f} MiB, limit {MAX_FILE_BYTES / 2**20:.0f} MiB)")
-    suffix = path.suffix.lower()
+    if path.suffix.lower() not in READABLE and path.suffix:
+        raise InputError(name, f"unsupported file type {path.suffix.lower()!r} (use .txt, .md, .html or .pdf)")
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(name, f"cannot read ({exc.strerror})") from None
-    if suffix in PDF_EXTENSIONS:
-        return read_pdf(data, name)
-    if suffix in HTML_EXTENSIONS:
-        return read_html(decode_text(data, name), name)
-    if suffix in TEXT_EXTENSIONS or not suffix:
-        text = decode_text(data, name)
-        return Source(uri=name, text=text, media_type="text/markdown" if suffix in {".md", ".markdown"} else "text/plain")
-    raise InputError(name, f"unsupported file type {suffix!r} (use .txt, .md, .html or .pdf)")
+    return read_data(data, name, name)
 
 
 def read_url(url: str) -> Source:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+_REFUSED = re.compile("[\x00\ud800-\udfff]")  # NUL and lone surrogates: PostgreSQL (and UTF-8) refuse them
+REPLACEMENT = "\ufffd"
 
 
 @dataclass
@@ -19,6 +23,14 @@ class Source:
     publisher: str | None = None
     author: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        """Characters no database stores become U+FFFD, one for one: both databases store the same
+        text, and offsets found in it stay exact."""
+        self.text = clean(self.text)
+        for name in ("uri", "title", "published", "publisher", "author"):
+            setattr(self, name, clean(getattr(self, name)))
+        self.extra = {k: clean(v) for k, v in self.extra.items()}
 
     @property
     def sha256(self) -> str:
@@ -38,3 +50,8 @@ class Source:
         return {"title": self.title, "published": self.published, "publisher": self.publisher,
                 "author": self.author, "uri": self.uri, "media_type": self.media_type,
                 "sha256": self.sha256, **self.extra}
+
+
+def clean(value: str | None) -> str | None:
+    """`value` with every character a database refuses replaced by U+FFFD (same length)."""
+    return _REFUSED.sub(REPLACEMENT, value) if value and _REFUSED.search(value) else value

@@ -13,7 +13,9 @@ from dataclasses import asdict, dataclass
 
 from sqlalchemy import Engine, text
 
+from counterwatch.limits import LIMITS
 from counterwatch.query.viewer import Viewer
+from counterwatch.store.db import untimed
 from counterwatch.store.facets import token as facet_token
 
 DEFAULT_LIMIT = 20
@@ -47,6 +49,10 @@ _PG_INDEX = [  # a stored tsvector: ranking reads it instead of re-parsing every
 ]
 
 
+class QueryError(ValueError):
+    """A query past the bounds of data/limits.yml: the caller answers it with one clear line (400)."""
+
+
 @dataclass
 class Hit:
     record_type: str
@@ -71,7 +77,7 @@ def ensure_index(engine: Engine) -> None:
     """Create the full-text index and, on SQLite, the triggers that keep it in step; an index created
     over claims already stored (a migration dropped it) is rebuilt from them."""
     sqlite = engine.dialect.name == "sqlite"
-    with engine.begin() as conn:
+    with engine.begin() as conn, untimed(conn):
         fresh = sqlite and conn.scalar(text("SELECT count(*) FROM sqlite_master WHERE name = 'claim_fts'")) == 0
         for sql in _SQLITE_INDEX if sqlite else _PG_INDEX:
             conn.execute(text(sql))
@@ -98,7 +104,12 @@ def search(engine: Engine, viewer: Viewer, query: str, limit: int = DEFAULT_LIMI
     whose claims have that certainty, country, technology, status, start year or actor. Only claims
     `viewer` sees, redacted for it; words naming a protected person are dropped from a redacting
     viewer's query, so the answer for one is the answer for an unknown name."""
-    words = [w for w in _WORD.findall(query) if not viewer.redactor.names(w)]
+    found = _WORD.findall(query)
+    if len(found) > LIMITS.query_words:  # each word is a term of the match: cost grows past linear with them
+        raise QueryError(f"query has {len(found)} words; at most {LIMITS.query_words} are searched")
+    if not 1 <= limit <= LIMITS.page_size_max:
+        raise QueryError(f"limit must be between 1 and {LIMITS.page_size_max}")
+    words = [w for w in found if not viewer.redactor.names(w)]
     if not words:
         return []
     filters, params = [], {"limit": limit * 5}

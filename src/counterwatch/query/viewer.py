@@ -30,7 +30,8 @@ class Viewer:
 
     @property
     def public(self) -> bool:
-        return self.role is None
+        """Sees what the public sees: reviewed claims only (anonymous visitors and viewer accounts)."""
+        return set(self.statuses) <= set(REVIEWED)
 
     def visible(self):
         """SQL condition on claims this viewer may see."""

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.exc import OperationalError
+
+from counterwatch.limits import LIMITS
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -22,12 +28,39 @@ def database_url() -> str:
     return f"sqlite:///{DEFAULT_PATH}"
 
 
-def connect(url: str | None = None) -> Engine:
-    """An engine with the schema migrated to the newest version; SQLite gets WAL and foreign keys."""
-    engine = create_engine(url or database_url())
+class _Deadline:
+    """SQLite's statement time-out: the trace hook notes when each statement starts, the progress
+    handler (every few thousand VM steps) interrupts one that has run past `seconds`."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds, self.started, self.off = seconds, time.monotonic(), False
+
+    def start(self, _sql: str) -> None:
+        self.started = time.monotonic()
+
+    def passed(self) -> int:
+        return int(not self.off and time.monotonic() - self.started > self.seconds)
+
+
+def connect(url: str | None = None, statement_timeout_s: float = LIMITS.write_statement_timeout_s) -> Engine:
+    """An engine with the schema migrated to the newest version; SQLite gets WAL and foreign keys.
+    No SQL statement runs longer than `statement_timeout_s` (the web serves with the shorter
+    LIMITS.statement_timeout_s): it fails with an error `is_timeout` recognises."""
+    sqlite = (url or database_url()).startswith("sqlite")
+    # SQLite: a writer waits up to the time-out for another's lock instead of failing at once
+    engine = create_engine(url or database_url(), connect_args={"timeout": statement_timeout_s} if sqlite else {})
+    if engine.dialect.name == "postgresql":
+        @event.listens_for(engine, "connect")
+        def _timeout(conn, _record) -> None:
+            with conn.cursor() as cur:
+                cur.execute(f"SET statement_timeout = {int(statement_timeout_s * 1000)}")
+            conn.commit()
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine, "connect")
-        def _pragmas(conn, _record) -> None:
+        def _pragmas(conn, record) -> None:
+            deadline = record.info["deadline"] = _Deadline(statement_timeout_s)
+            conn.set_trace_callback(deadline.start)
+            conn.set_progress_handler(deadline.passed, 10_000)
             cur = conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
@@ -38,6 +71,32 @@ def connect(url: str | None = None) -> Engine:
     from counterwatch.query.search import ensure_index  # the index belongs to search, the call to set-up
     ensure_index(engine)
     return engine
+
+
+def is_timeout(exc: BaseException) -> bool:
+    """Was this error a statement stopped by its time-out (either database)?"""
+    if not isinstance(exc, OperationalError):
+        return False
+    message = str(exc.orig).lower()
+    return "statement timeout" in message or message.strip() == "interrupted"
+
+
+@contextmanager
+def untimed(conn: Connection) -> Iterator[None]:
+    """No time-out for this connection's statements inside the block: migrations and index builds
+    grow with the register."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SET LOCAL statement_timeout = 0"))
+        yield
+        return
+    deadline = conn.connection.info.get("deadline")
+    if deadline is not None:
+        deadline.off = True
+    try:
+        yield
+    finally:
+        if deadline is not None:
+            deadline.off = False
 
 
 def refresh_statistics(engine: Engine) -> None:
@@ -58,6 +117,6 @@ def alembic_config() -> Config:
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Bring the database schema to `revision` with Alembic (idempotent)."""
     cfg = alembic_config()
-    with engine.begin() as conn:
+    with engine.begin() as conn, untimed(conn):
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DataError
 
 from counterwatch.extract.parallel import extract_many
 from counterwatch.ingest.errors import InputError
@@ -29,9 +30,13 @@ def ingest(engine: Engine, items: Iterable[Source | InputError], workers: int = 
         elif result is None:  # already stored: not extracted again
             outcome = "unchanged"
         else:
-            stored = store_extraction(engine, item, result)
-            outcome = stored.status
-            tally["claims"] += stored.claims
+            try:
+                stored = store_extraction(engine, item, result)
+            except DataError as exc:  # a value the database refuses: this input fails, the batch goes on
+                item, outcome = InputError(item.uri, f"not stored ({str(exc.orig).splitlines()[0]})"), "failed"
+            else:
+                outcome = stored.status
+                tally["claims"] += stored.claims
         tally[outcome] += 1
         if on_done:
             on_done(item, outcome)

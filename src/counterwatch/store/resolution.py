@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 from sqlalchemy import Engine, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from counterwatch.extract.entities import _acronym
@@ -116,7 +117,10 @@ def auto_merge(engine: Engine) -> int:
             gone = session.scalar(select(t.Entity.id).where(or_(t.Entity.id == c.left_id, t.Entity.id == c.right_id),
                                                             t.Entity.merged_into.isnot(None)))
         if gone is None:
-            judge(engine, c.left_id, c.right_id, "positive", "auto", c.score)
+            try:
+                judge(engine, c.left_id, c.right_id, "positive", "auto", c.score)
+            except IntegrityError:  # a concurrent ingest judged this pair first: its merge stands
+                continue
             merged += 1
     return merged
 

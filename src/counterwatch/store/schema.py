@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import Float, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -166,3 +166,23 @@ class AuditEntry(Base):
     target: Mapped[str] = mapped_column(String(100))
     before: Mapped[str | None] = mapped_column(Text)
     after: Mapped[str | None] = mapped_column(Text)
+
+
+class IngestJob(Base):
+    """A source to add, waiting for or done by the server's extraction worker (store/jobs.py)."""
+
+    __tablename__ = "ingest_job"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)  # queued | running | done | failed
+    step: Mapped[str] = mapped_column(String(40))  # what the worker is doing: waiting, reading, extracting, storing
+    actor: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(10))  # url | text | file
+    name: Mapped[str] = mapped_column(String(2000))  # the URL, the file's name or the pasted text's title
+    title: Mapped[str | None] = mapped_column(String(1000))
+    payload: Mapped[bytes | None] = mapped_column(LargeBinary)  # text or file bytes, dropped once done
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("source.id", ondelete="SET NULL"))
+    outcome: Mapped[str | None] = mapped_column(String(20))  # stored | new_version | unchanged
+    claims: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=_now)
+    updated_at: Mapped[datetime] = mapped_column(default=_now, onupdate=_now)

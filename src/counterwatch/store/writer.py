@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, func, insert, select, text, tuple_
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from counterwatch.extract.entities import key
@@ -32,6 +33,17 @@ class IngestResult:
 
 
 def store_extraction(engine: Engine, source: ReadSource, x: Extraction, actor: str = "ingest") -> IngestResult:
+    try:
+        return _store(engine, source, x, actor)
+    except IntegrityError:  # another ingest stored this content between our check and our insert
+        with Session(engine) as session:
+            known = session.scalar(select(t.Source.id).where(t.Source.sha256 == source.sha256))
+        if known is None:
+            raise
+        return IngestResult("unchanged", known)
+
+
+def _store(engine: Engine, source: ReadSource, x: Extraction, actor: str) -> IngestResult:
     with Session(engine) as session, session.begin():
         if engine.dialect.name == "postgresql":  # concurrent writers (team, cluster) resolve one at a time;
             # commits need not wait for the WAL flush: a transaction lost to a server crash is a source not
@@ -42,9 +54,9 @@ def store_extraction(engine: Engine, source: ReadSource, x: Extraction, actor: s
         if known is not None:
             return IngestResult("unchanged", known.id)
         version = (session.scalar(select(func.max(t.Source.version)).where(t.Source.uri == source.uri)) or 0) + 1
-        row = t.Source(uri=source.uri, sha256=source.sha256, version=version, title=x.document.get("title"),
-                       published=x.document.get("published"), publisher=x.document.get("publisher"),
-                       author=source.author, media_type=source.media_type, text=source.text)
+        row = t.Source(uri=source.uri, sha256=source.sha256, version=version, text=source.text, **_clipped(
+            title=x.document.get("title"), published=x.document.get("published"),
+            publisher=x.document.get("publisher"), author=source.author, media_type=source.media_type))
         session.add(row)
         session.flush()
         writer = _ClaimWriter(session, row.id)
@@ -77,6 +89,13 @@ def store_extraction(engine: Engine, source: ReadSource, x: Extraction, actor: s
         audit.record(session, actor, "source.store", f"source:{row.id}",
                      after={"uri": source.uri, "sha256": source.sha256, "version": version, "claims": writer.count})
         return IngestResult("new_version" if version > 1 else "stored", row.id, writer.count)
+
+
+def _clipped(**values: str | None) -> dict[str, str | None]:
+    """Metadata cut to its column's width: PostgreSQL refuses a longer value (a title that is a whole
+    one-line text), SQLite would store it; both now store the same."""
+    columns = t.Source.__table__.columns
+    return {k: v[:columns[k].type.length] if v else v for k, v in values.items()}
 
 
 class _ClaimWriter:

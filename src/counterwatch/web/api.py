@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
 from pydantic import BaseModel
 from sqlalchemy import Engine
 
+from counterwatch.ingest import InputError
 from counterwatch.query import listing, records, visual
 from counterwatch.query.search import search as run_search
 from counterwatch.query.viewer import Viewer
 from counterwatch.store.review import ReviewError, history, proposed, review
-from counterwatch.web.auth import check_csrf_header, require, viewer
-from counterwatch.web.deps import engine
+from counterwatch.store import jobs
+from counterwatch.web.auth import check_csrf, check_csrf_header, require, viewer
+from counterwatch.web.deps import PageSize, RecordId, bounded_int, engine
+from counterwatch.web.jobs import queue_input
 
 router = APIRouter(tags=["register"])
 
@@ -29,15 +32,15 @@ def get_stats(db: Engine = Depends(engine), who: Viewer = Depends(viewer)) -> di
 
 @router.get("/search")
 def get_search(q: str, country: str | None = None, technology: str | None = None, certainty: str | None = None,
-               status: str | None = None, year: int | None = None, actor: str | None = None, limit: int = 20,
+               status: str | None = None, year: int | None = None, actor: str | None = None, limit: PageSize = 20,
                db: Engine = Depends(engine), who: Viewer = Depends(viewer)) -> list[dict]:
-    return [h.as_dict() for h in run_search(db, who, q, limit=min(limit, 200), country=country, technology=technology,
+    return [h.as_dict() for h in run_search(db, who, q, limit=limit, country=country, technology=technology,
                                             certainty=certainty, status=status, year=year, actor=actor)]
 
 
 @router.get("/deployments")
-def get_deployments(limit: int = 50, db: Engine = Depends(engine), who: Viewer = Depends(viewer)) -> list[dict]:
-    return listing.latest_deployments(db, who, min(limit, 500))
+def get_deployments(limit: int = bounded_int(50, 500), db: Engine = Depends(engine), who: Viewer = Depends(viewer)) -> list[dict]:
+    return listing.latest_deployments(db, who, limit)
 
 
 def _record(db: Engine, who: Viewer, record_type: str, record_id: int) -> dict:
@@ -48,18 +51,18 @@ def _record(db: Engine, who: Viewer, record_type: str, record_id: int) -> dict:
 
 
 @router.get("/deployments/{record_id}")
-def get_deployment(record_id: int, db: Engine = Depends(engine), who: Viewer = Depends(viewer)) -> dict:
+def get_deployment(record_id: RecordId, db: Engine = Depends(engine), who: Viewer = Depends(viewer)) -> dict:
     """A deployment: each field with the claims (quote, source, certainty) behind it; conflicts flagged."""
     return _record(db, who, "deployment", record_id)
 
 
 @router.get("/entities/{record_id}")
-def get_entity(record_id: int, db: Engine = Depends(engine), who: Viewer = Depends(viewer)) -> dict:
+def get_entity(record_id: RecordId, db: Engine = Depends(engine), who: Viewer = Depends(viewer)) -> dict:
     return _record(db, who, "entity", record_id)
 
 
 @router.get("/sources/{source_id}")
-def get_source(source_id: int, db: Engine = Depends(engine), who: Viewer = Depends(viewer)) -> dict:
+def get_source(source_id: RecordId, db: Engine = Depends(engine), who: Viewer = Depends(viewer)) -> dict:
     src = listing.source_with_claims(db, who, source_id)
     if src is None:
         raise HTTPException(404, f"no source {source_id}")
@@ -67,7 +70,7 @@ def get_source(source_id: int, db: Engine = Depends(engine), who: Viewer = Depen
 
 
 @router.post("/claims/{claim_id}/review", dependencies=[Depends(check_csrf_header)])
-def post_review(claim_id: int, body: ReviewIn, db: Engine = Depends(engine), user=Depends(require("editor"))) -> dict:
+def post_review(claim_id: RecordId, body: ReviewIn, db: Engine = Depends(engine), user=Depends(require("editor"))) -> dict:
     """Accept, edit or reject a claim (editor token: `Authorization: Bearer ...`)."""
     try:
         review(db, claim_id, body.action, user[0], reason=body.reason, value=body.value)
@@ -77,17 +80,17 @@ def post_review(claim_id: int, body: ReviewIn, db: Engine = Depends(engine), use
 
 
 @router.get("/queue")
-def get_queue(order: str = "source", limit: int = 100, db: Engine = Depends(engine),
+def get_queue(order: str = "source", limit: int = bounded_int(100, 1000), db: Engine = Depends(engine),
               user=Depends(require("editor"))) -> list[dict]:
     """Proposed claims to review (editors only); order=uncertainty puts the model's least sure first."""
     try:
-        return proposed(db, limit=max(1, min(limit, 1000)), order=order)
+        return proposed(db, limit=limit, order=order)
     except ReviewError as exc:
         raise HTTPException(400, str(exc)) from None
 
 
 @router.get("/claims/{claim_id}/history")
-def get_history(claim_id: int, db: Engine = Depends(engine), who: Viewer = Depends(viewer)) -> list[dict]:
+def get_history(claim_id: RecordId, db: Engine = Depends(engine), who: Viewer = Depends(viewer)) -> list[dict]:
     """Review steps of a claim you may see (the public: what was decided and when)."""
     steps = records.claim_history(db, who, claim_id)
     if steps is None:
@@ -115,14 +118,15 @@ def get_timeline(db: Engine = Depends(engine), who: Viewer = Depends(viewer)) ->
 
 
 @router.get("/path")
-def get_path(start: str, goal: str, k: int = 3, max_hops: int = 6, include_proposed: bool = False,
-             include_denied: bool = False, db: Engine = Depends(engine), who: Viewer = Depends(viewer)) -> dict:
+def get_path(start: str, goal: str, k: int = bounded_int(3, 20), max_hops: int = bounded_int(6, 12),
+             include_proposed: bool = False, include_denied: bool = False, db: Engine = Depends(engine),
+             who: Viewer = Depends(viewer)) -> dict:
     """How close is START to GOAL: the k best paths, every hop a cited claim. 409 lists ambiguous names.
     include_proposed uses unreviewed claims too, for those who may see them (it never widens a view)."""
     from counterwatch.query.paths import AmbiguousName, UnknownName, between
 
     try:
-        return between(db, who.narrow(include_proposed), start, goal, k=min(k, 20), max_hops=min(max_hops, 12),
+        return between(db, who.narrow(include_proposed), start, goal, k=k, max_hops=max_hops,
                        include_denied=include_denied)
     except AmbiguousName as exc:
         raise HTTPException(409, {"error": str(exc), "candidates": exc.candidates}) from None
@@ -131,15 +135,15 @@ def get_path(start: str, goal: str, k: int = 3, max_hops: int = 6, include_propo
 
 
 @router.get("/audit")
-def get_audit(limit: int = 200, db: Engine = Depends(engine), user=Depends(require("admin"))) -> list[dict]:
+def get_audit(limit: int = bounded_int(200, 5000), db: Engine = Depends(engine), user=Depends(require("admin"))) -> list[dict]:
     """The append-only audit log, newest first (admins only)."""
     from counterwatch.store.audit import entries
 
-    return entries(db, min(limit, 5000))
+    return entries(db, limit)
 
 
 @router.post("/entities/{entity_id}/protected", dependencies=[Depends(check_csrf_header)])
-def post_protected(entity_id: int, protected: bool | None = None, db: Engine = Depends(engine),
+def post_protected(entity_id: RecordId, protected: bool | None = None, db: Engine = Depends(engine),
                    user=Depends(require("editor"))) -> dict:
     """Protect a person (true), allow naming (false) or follow the suggestion (omit)."""
     from counterwatch.store.accounts import AccountError, set_protected
@@ -169,3 +173,33 @@ def delete_token(token_id: int, db: Engine = Depends(engine), user=Depends(requi
     except AccountError as exc:
         raise HTTPException(404, str(exc)) from None
     return {"revoked": token_id}
+
+
+@router.post("/sources", status_code=202, dependencies=[Depends(check_csrf)])
+async def post_source(request: Request, url: str = Form(""), text: str = Form(""), title: str = Form(""),
+                      file: UploadFile | None = None, user=Depends(require("editor"))) -> dict:
+    """Add a source (a file, a URL or text; editor token, or session and CSRF): answered at once with a
+    job to poll at /api/jobs/{id}, while the server's worker extracts and stores it."""
+    try:
+        job_id = await queue_input(request.app, user[0], url, text, title, file)
+    except InputError as exc:
+        raise HTTPException(400, str(exc)) from None
+    return {"job_id": job_id, "status": "queued", "poll": f"/api/jobs/{job_id}"}
+
+
+@router.get("/jobs/{job_id}")
+def get_job(job_id: RecordId, db: Engine = Depends(engine), user=Depends(require("editor")),
+            editor_view: Viewer = Depends(viewer)) -> dict:
+    """A job's status and step; once done, the stored source's id and its claims."""
+    job = jobs.get(db, job_id)
+    if job is None:
+        raise HTTPException(404, f"no job {job_id}")
+    if job["status"] == "done" and job["source_id"] is not None:
+        job["source_claims"] = (listing.source_with_claims(db, editor_view, job["source_id"]) or {}).get("claims", [])
+    return job
+
+
+@router.get("/jobs")
+def get_jobs(limit: int = bounded_int(50, 500), db: Engine = Depends(engine), user=Depends(require("editor"))) -> list[dict]:
+    """The latest jobs, newest first, with their outcome or the reason they failed."""
+    return jobs.recent(db, limit)

@@ -7,17 +7,53 @@ import secrets
 from collections import defaultdict, deque
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 
+from counterwatch.limits import LIMITS
+from counterwatch.query.search import QueryError
 from counterwatch.store import connect
+from counterwatch.store.db import is_timeout
 from counterwatch.web import api, auth, pages
 
 STATIC = Path(__file__).with_name("static")
+
+
+class BodyLimit:
+    """Refuse a request body over `limit` bytes with 413: declared (Content-Length) before it is read,
+    or streamed (chunked) as soon as it passes the limit, so no upload grows the server's memory."""
+
+    def __init__(self, app, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope["headers"]).get(b"content-length", b"0")
+        if not declared.isdigit() or int(declared) > self.limit:
+            return await self._refuse(send)
+        seen = 0
+
+        async def counted():
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:  # a chunked body: the endpoint reading it answers 413
+                raise HTTPException(413, f"request body too large (limit {self.limit / 2**20:.0f} MiB)")
+            return message
+
+        await self.app(scope, counted, send)
+
+    async def _refuse(self, send) -> None:
+        await JSONResponse({"detail": f"request body too large (limit {self.limit / 2**20:.0f} MiB)"},
+                           status_code=413)({"type": "http"}, None, send)
 
 
 def create_app(engine: Engine | None = None, open_editing: bool = False, secret_key: str | None = None) -> FastAPI:
@@ -25,13 +61,32 @@ def create_app(engine: Engine | None = None, open_editing: bool = False, secret_
     app = FastAPI(title="Counterwatch", description="Evidence register of surveillance deployments: every field "
                   "is a claim of a source, with its quote and certainty.", version="0.1.0",
                   docs_url=None, redoc_url=None)
-    app.state.engine = engine or connect()
+    app.state.engine = engine or connect(statement_timeout_s=LIMITS.statement_timeout_s)
     app.state.open_editing = open_editing
     app.state.login_failures = defaultdict(deque)  # (client, user name) -> times of failed logins
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router, prefix="/api")
     app.include_router(auth.router)
     app.include_router(pages.router)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        """One line naming the parameter; an id outside every table's range is a record not found."""
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"][1:]) or first["loc"][0]
+        if first["loc"][0] == "path":
+            return JSONResponse({"detail": f"no such record ({where} out of range)"}, status_code=404)
+        return JSONResponse({"detail": f"{where}: {first['msg']}"}, status_code=400)
+
+    @app.exception_handler(QueryError)
+    async def bad_query(request: Request, exc: QueryError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=400)
+
+    @app.exception_handler(OperationalError)
+    async def timed_out(request: Request, exc: OperationalError) -> JSONResponse:
+        if not is_timeout(exc):
+            raise exc
+        return JSONResponse({"detail": "the query took too long and was stopped: narrow it down"}, status_code=503)
 
     @app.get("/docs", include_in_schema=False)
     def docs():
@@ -52,6 +107,7 @@ def create_app(engine: Engine | None = None, open_editing: bool = False, secret_
         return response
 
     app.add_middleware(BaseHTTPMiddleware, dispatch=auth.identify)
+    app.add_middleware(BodyLimit, limit=LIMITS.upload_bytes + 64 * 1024)  # a file at the limit plus its form
     app.add_middleware(SessionMiddleware, secret_key=secret_key or os.environ.get("COUNTERWATCH_SECRET_KEY")
                        or secrets.token_urlsafe(32), same_site="strict", https_only=False, max_age=8 * 3600)
     app.add_middleware(SecureCookies)

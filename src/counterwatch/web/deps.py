@@ -1,19 +1,22 @@
-"""Shared request helpers: the engine and the extractor (loaded once, on first use)."""
+"""Shared request helpers: the engine and the bounds of path and query parameters."""
 
 from __future__ import annotations
 
-from functools import cache
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Path, Query, Request
 from sqlalchemy import Engine
 
-from counterwatch.extract import Extractor
+from counterwatch.limits import LIMITS
+
+RecordId = Annotated[int, Path(ge=1, le=LIMITS.record_id_max)]  # past it: 404, not the database's overflow
+PageSize = Annotated[int, Query(ge=1, le=LIMITS.page_size_max)]
+
+
+def bounded_int(default: int, most: int):
+    """A query parameter between 1 and `most` (else a 400 naming it)."""
+    return Query(default, ge=1, le=most)
 
 
 def engine(request: Request) -> Engine:
     return request.app.state.engine
-
-
-@cache
-def extractor() -> Extractor:
-    return Extractor()

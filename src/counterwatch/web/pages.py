@@ -9,18 +9,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 
-from counterwatch.ingest import InputError, Source
-from counterwatch.ingest.html import read_html
-from counterwatch.ingest.pdf import read_pdf
-from counterwatch.ingest.readers import read_url
-from counterwatch.ingest.text import decode_text
+from counterwatch.ingest import InputError
 from counterwatch.query import listing, records
-from counterwatch.query.search import search as run_search
-from counterwatch.store import store_extraction
+from counterwatch.query.search import QueryError, search as run_search
 from counterwatch.query.viewer import Viewer
+from counterwatch.store import jobs
 from counterwatch.store.review import ReviewError, review
 from counterwatch.web.auth import check_csrf, csrf_token, current_user, require, viewer
-from counterwatch.web.deps import engine, extractor
+from counterwatch.web.deps import RecordId, engine
+from counterwatch.web.jobs import queue_input
 
 templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
 router = APIRouter(include_in_schema=False)
@@ -48,12 +45,15 @@ def search_page(request: Request, q: str = "", country: str = "", technology: st
     filters = {k: v for k, v in chosen.items() if v}
     if "year" in filters:
         filters["year"] = int(filters["year"]) if filters["year"].isdigit() else None
-    hits = run_search(db, who, q, limit=50, **filters) if q else []
-    return _page(request, "search.html", q=q, hits=hits, chosen=chosen)
+    try:
+        hits = run_search(db, who, q, limit=50, **filters) if q else []
+    except QueryError as exc:
+        return _page(request, "search.html", status_code=400, q=q, hits=[], chosen=chosen, error=str(exc))
+    return _page(request, "search.html", q=q, hits=hits, chosen=chosen, error=None)
 
 
 @router.get("/deployments/{record_id}", response_class=HTMLResponse)
-def deployment_page(request: Request, record_id: int, db: Engine = Depends(engine), who: Viewer = Depends(viewer)):
+def deployment_page(request: Request, record_id: RecordId, db: Engine = Depends(engine), who: Viewer = Depends(viewer)):
     record = records.show(db, who, "deployment", record_id)
     if record is None:
         raise HTTPException(404, f"no deployment {record_id}")
@@ -61,7 +61,7 @@ def deployment_page(request: Request, record_id: int, db: Engine = Depends(engin
 
 
 @router.get("/entities/{record_id}", response_class=HTMLResponse)
-def entity_page(request: Request, record_id: int, db: Engine = Depends(engine), who: Viewer = Depends(viewer)):
+def entity_page(request: Request, record_id: RecordId, db: Engine = Depends(engine), who: Viewer = Depends(viewer)):
     record = records.show(db, who, "entity", record_id)
     if record is None:
         raise HTTPException(404, f"no entity {record_id}")
@@ -71,7 +71,7 @@ def entity_page(request: Request, record_id: int, db: Engine = Depends(engine), 
 
 
 @router.get("/sources/{source_id}", response_class=HTMLResponse)
-def source_page(request: Request, source_id: int, db: Engine = Depends(engine), who: Viewer = Depends(viewer)):
+def source_page(request: Request, source_id: RecordId, db: Engine = Depends(engine), who: Viewer = Depends(viewer)):
     src = listing.source_with_claims(db, who, source_id)
     if src is None:
         raise HTTPException(404, f"no source {source_id}")
@@ -79,7 +79,7 @@ def source_page(request: Request, source_id: int, db: Engine = Depends(engine), 
 
 
 @router.post("/claims/{claim_id}/review", dependencies=[Depends(check_csrf)])
-def review_form(claim_id: int, action: str = Form(...), reason: str = Form(""), value: str = Form(""),
+def review_form(claim_id: RecordId, action: str = Form(...), reason: str = Form(""), value: str = Form(""),
                 back: str = Form("/"), db: Engine = Depends(engine), user=Depends(require("editor"))):
     try:
         review(db, claim_id, action, user[0], reason=reason or None, value=value or None)
@@ -90,7 +90,7 @@ def review_form(claim_id: int, action: str = Form(...), reason: str = Form(""), 
 
 
 @router.get("/claims/{claim_id}/history", response_class=HTMLResponse)
-def history_page(request: Request, claim_id: int, db: Engine = Depends(engine), who: Viewer = Depends(viewer)):
+def history_page(request: Request, claim_id: RecordId, db: Engine = Depends(engine), who: Viewer = Depends(viewer)):
     steps = records.claim_history(db, who, claim_id)
     if steps is None:
         raise HTTPException(404, f"no claim {claim_id}")
@@ -133,26 +133,21 @@ def add_form(request: Request):
 
 @router.post("/add", response_class=HTMLResponse, dependencies=[Depends(check_csrf)])
 async def add_source(request: Request, url: str = Form(""), text: str = Form(""), title: str = Form(""),
-                     file: UploadFile | None = None, db: Engine = Depends(engine), user=Depends(require("editor"))):
+                     file: UploadFile | None = None, user=Depends(require("editor"))):
+    """Queue the source for the extraction worker and show its job: the request never extracts."""
     try:
-        if file is not None and file.filename:
-            data = await file.read()
-            name = Path(file.filename).name
-            suffix = Path(name).suffix.lower()
-            if suffix == ".pdf":
-                source = read_pdf(data, f"upload:{name}")
-            elif suffix in (".html", ".htm"):
-                source = read_html(decode_text(data, name), f"upload:{name}")
-            else:
-                source = Source(uri=f"upload:{name}", text=decode_text(data, name))
-        elif url.strip():
-            source = read_url(url.strip())  # http(s) only, SSRF-guarded: files come by upload, never from our disk
-        elif text.strip():
-            body = (title.strip() + "\n\n" if title.strip() else "") + text.replace("\r\n", "\n")
-            source = Source(uri=f"pasted:{title.strip() or 'text'}", text=body)
-        else:
-            raise InputError("form", "give a URL, paste text or choose a file")
+        job_id = await queue_input(request.app, user[0], url, text, title, file)
     except InputError as exc:
         return _page(request, "add.html", error=str(exc))
-    result = store_extraction(db, source, extractor()(source), actor=user[0])
-    return RedirectResponse(f"/sources/{result.source_id}", status_code=303)
+    return RedirectResponse(f"/jobs/{job_id}", status_code=303)
+
+
+@router.get("/jobs/{job_id}", response_class=HTMLResponse)
+def job_page(request: Request, job_id: RecordId, db: Engine = Depends(engine), user=Depends(require("editor"))):
+    """The job's progress, reloading itself until done; a stored source is then shown."""
+    job = jobs.get(db, job_id)
+    if job is None:
+        raise HTTPException(404, f"no job {job_id}")
+    if job["status"] == "done":
+        return RedirectResponse(f"/sources/{job['source_id']}", status_code=303)
+    return _page(request, "job.html", job=job)

@@ -1,0 +1,256 @@
+"""Hostile input and load: every case of issue 18 against a real `counterwatch serve` on loopback, on
+SQLite and on PostgreSQL. Prints, per case: outcome, seconds, peak memory of the server and its
+extraction worker, and the p95 of a background probe (GET /api/stats) during the attack against its
+quiet p95. An attack answered in under REPEAT_S is sent again and again for that long ("x N"). Targets: a clear error or a correct store in < 30 s and < 1.5 GB; probe p95 <= 2x quiet.
+
+Usage: python benchmarks/hostile.py [--pg postgresql+psycopg://postgres@127.0.0.1:5432/test] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.server
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import psutil
+from sqlalchemy import create_engine, text
+
+SEED = ["Police in {c} use drones over protests, the city said. The council approved facial recognition "
+        "cameras supplied by Hikvision in 2021." .format(c=c) for c in ("Oslo", "Lyon", "Riga", "Lima", "Tartu")]
+BUDGET_S, BUDGET_MB = 30, 1536
+REPEAT_S = 3  # an attack answered faster is repeated for this long, so the probe sees it
+
+
+class Probe(threading.Thread):
+    """GET /api/stats in a loop, and the server's and worker's resident memory, until stopped."""
+
+    def __init__(self, base: str, server: psutil.Process) -> None:
+        super().__init__(daemon=True)
+        self.base, self.server, self.stop, self.times, self.errors, self.peak_mb = base, server, threading.Event(), [], 0, 0
+
+    def run(self) -> None:
+        with httpx.Client(timeout=60) as client:
+            while not self.stop.is_set():
+                started = time.perf_counter()
+                try:
+                    ok = client.get(self.base + "/api/stats").status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                self.times.append(time.perf_counter() - started)
+                self.errors += not ok
+                try:
+                    procs = [self.server, *self.server.children(recursive=True)]
+                    self.peak_mb = max(self.peak_mb, sum(p.memory_info().rss for p in procs) / 2**20)
+                except psutil.Error:
+                    pass
+                time.sleep(0.05)
+
+    def p95_ms(self) -> float:
+        return statistics.quantiles(self.times, n=20)[-1] * 1000 if len(self.times) >= 2 else float("nan")
+
+
+class _Trickle(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.end_headers()
+        try:
+            for _ in range(120):
+                self.wfile.write(b"x")
+                self.wfile.flush()
+                time.sleep(1)
+        except OSError:
+            pass
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_job(client: httpx.Client, base: str, job_id: int, limit_s: float = 120) -> dict:
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        job = client.get(f"{base}/api/jobs/{job_id}").json()
+        if job["status"] in ("done", "failed"):
+            return job
+        time.sleep(0.2)
+    return {"status": "timeout"}
+
+
+def _upload(name: str, data: bytes):
+    def case(client: httpx.Client, base: str) -> str:
+        r = client.post(base + "/api/sources", files={"file": (name, data, "text/plain")})
+        if r.status_code != 202:
+            return f"{r.status_code} {r.json().get('detail', '')[:70]}"
+        job = _wait_job(client, base, r.json()["job_id"])
+        return f"job {job['status']}: " + (job.get("error") or f"source {job.get('source_id')}, {job.get('claims')} claims")[:90]
+    return case
+
+
+def _get(path: str, params: dict | None = None):
+    def case(client: httpx.Client, base: str) -> str:
+        r = client.get(base + path, params=params)
+        body = r.json() if r.headers.get("content-type", "").startswith("application/json") else {}
+        detail = body.get("detail", "") if isinstance(body, dict) else f"{len(body)} hits"
+        return f"{r.status_code} {str(detail)[:80]}"
+    return case
+
+
+def _url(target: str):
+    def case(client: httpx.Client, base: str) -> str:
+        r = client.post(base + "/api/sources", data={"url": target})
+        if r.status_code != 202:
+            return f"{r.status_code} {r.json().get('detail', '')[:70]}"
+        job = _wait_job(client, base, r.json()["job_id"])
+        return f"job {job['status']}: " + (job.get("error") or f"source {job.get('source_id')}")[:90]
+    return case
+
+
+def cases(trickle_url: str) -> list[tuple[str, object]]:
+    words = lambda n: " ".join(f"word{i}" for i in range(n))  # noqa: E731
+    nested = ("<html><body>" + "<div>" * 5000 + "<p>Police in Oslo use drones over protests, the city said. " * 3
+              + "</p>" + "<span><b><i>" * 300 + "</html>").encode()
+    links = ("<html><body><p>Police in Oslo use drones over protests, the city said.</p>"
+             + "".join(f'<a href="/p/{i}">link {i}</a> ' for i in range(100_000)) + "</body></html>").encode()
+    nul = ("Police in Bergen use drones over protests, the city said. " * 200).encode() + b"\x00 end.\x00"
+    return [
+        ("search 400 words", _get("/api/search", {"q": words(400)})),
+        ("search 2,000 words", _get("/api/search", {"q": words(2000)})),
+        ("search 32 words (at the limit)", _get("/api/search", {"q": words(32)})),
+        ("search limit=-1", _get("/api/search", {"q": "drones", "limit": -1})),
+        ("record id of 25 digits", _get("/api/deployments/" + "9" * 25)),
+        ("upload 52 MiB", _upload("big.txt", b"word " * (52 * 2**20 // 5))),
+        ("upload 10 MB single line", _upload("line.txt", b"word " * 2_000_000)),
+        ("upload 90 kB single line (stored)", _upload("line2.txt", b"Police in Oslo use drones over protests. " * 2200)),
+        ("upload 100k-link HTML", _upload("links.html", links)),
+        ("upload 5,000-deep nested HTML", _upload("nested.html", nested)),
+        ("upload NUL after 8 KiB", _upload("nul.txt", nul)),
+        ("URL trickling 1 byte/s", _url(trickle_url)),
+    ]
+
+
+def concurrent_ingests(url: str, tmp: Path) -> str:
+    docs = tmp / "docs"
+    docs.mkdir(exist_ok=True)
+    for i in range(12):
+        (docs / f"{i}.txt").write_text(f"Police in City{i} use drones supplied by Vendor{i}, the council said.")
+    env = {**os.environ, "COUNTERWATCH_DATABASE_URL": url, "COUNTERWATCH_MODEL": "rules"}
+    runs = [subprocess.Popen([sys.executable, "-m", "counterwatch.cli", "ingest", str(docs)], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    codes, tracebacks = [], 0
+    for run in runs:
+        _, errors = run.communicate(timeout=600)
+        codes.append(run.returncode)
+        tracebacks += errors.count("Traceback")
+    return f"exit codes {codes}, {tracebacks} tracebacks"
+
+
+def run_database(label: str, url: str, tmp: Path) -> list[dict]:
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "COUNTERWATCH_DATABASE_URL": url, "COUNTERWATCH_ALLOW_PRIVATE_URLS": "1"}
+    log = open(tmp / f"server-{label}.log", "w")
+    server = subprocess.Popen([sys.executable, "-m", "counterwatch.cli", "serve", "--port", str(port), "--open-editing"],
+                              env=env, stdout=log, stderr=subprocess.STDOUT)
+    trickle = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Trickle)
+    threading.Thread(target=trickle.serve_forever, daemon=True).start()
+    rows = []
+    from counterwatch.store import connect
+    from counterwatch.store.accounts import add_user, new_token
+
+    engine = connect(url)
+    add_user(engine, "bench", "a long bench password", "editor")
+    token = new_token(engine, "bench")
+    engine.dispose()
+    try:
+        with httpx.Client(timeout=300, headers={"Authorization": f"Bearer {token}"}) as client:
+            for _ in range(300):
+                try:
+                    client.get(base + "/api/stats")
+                    break
+                except httpx.HTTPError:
+                    time.sleep(0.2)
+            for i, body in enumerate(SEED):  # a small register, and the worker started and warm
+                _upload(f"seed{i}.txt", body.encode())(client, base)
+            quiet = Probe(base, psutil.Process(server.pid))
+            quiet.start()
+            time.sleep(5)
+            quiet.stop.set()
+            quiet.join()
+            print(f"[{label}] quiet probe p95 {quiet.p95_ms():.1f} ms over {len(quiet.times)} requests", flush=True)
+            for name, case in cases(f"http://127.0.0.1:{trickle.server_address[1]}/"):
+                probe = Probe(base, psutil.Process(server.pid))
+                probe.start()
+                began, seconds, attempts = time.perf_counter(), 0.0, 0
+                while attempts == 0 or time.perf_counter() - began < REPEAT_S:  # quick attacks repeat
+                    started = time.perf_counter()
+                    try:
+                        outcome = case(client, base)
+                    except httpx.HTTPError as exc:
+                        outcome = f"client error {type(exc).__name__}"
+                    seconds, attempts = max(seconds, time.perf_counter() - started), attempts + 1
+                probe.stop.set()
+                probe.join()
+                row = {"db": label, "case": name, "outcome": outcome, "seconds": round(seconds, 2), "attempts": attempts,
+                       "peak_mb": round(probe.peak_mb), "probe_p95_ms": round(probe.p95_ms(), 1),
+                       "quiet_p95_ms": round(quiet.p95_ms(), 1), "probe_requests": len(probe.times),
+                       "probe_errors": probe.errors}
+                row["ok"] = (seconds < BUDGET_S and probe.peak_mb < BUDGET_MB and probe.errors == 0
+                             and "500" not in outcome[:3])
+                rows.append(row)
+                print(f"[{label}] {name:<36} {outcome:<70} {seconds:6.1f} s x{attempts:<3} {probe.peak_mb:6.0f} MB  "
+                      f"probe p95 {probe.p95_ms():7.1f} ms ({len(probe.times)} req, {probe.errors} errors)", flush=True)
+    finally:
+        server.terminate()
+        server.wait(30)
+        trickle.shutdown()
+        log.close()
+    tracebacks = (tmp / f"server-{label}.log").read_text().count("Traceback")
+    started = time.perf_counter()
+    outcome = concurrent_ingests(url, tmp)
+    rows.append({"db": label, "case": "two CLI ingests at once", "outcome": outcome,
+                 "seconds": round(time.perf_counter() - started, 1), "server_tracebacks": tracebacks})
+    print(f"[{label}] two CLI ingests at once: {outcome}; server log: {tracebacks} tracebacks", flush=True)
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--pg", default=None, help="PostgreSQL URL (a private schema is made and dropped)")
+    ap.add_argument("--json", default=None, help="write the rows here")
+    args = ap.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        rows += run_database("sqlite", f"sqlite:///{tmp}/hostile.sqlite", Path(tmp))
+        if args.pg:
+            schema = f"hostile_{uuid.uuid4().hex[:8]}"
+            admin = create_engine(args.pg)
+            with admin.begin() as conn:
+                conn.execute(text(f"CREATE SCHEMA {schema}"))
+            try:
+                rows += run_database("postgresql", f"{args.pg}?options=-csearch_path%3D{schema}", Path(tmp))
+            finally:
+                with admin.begin() as conn:
+                    conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    if args.json:
+        Path(args.json).write_text(json.dumps(rows, indent=2))
+
+
+if __name__ == "__main__":
+    main()
