@@ -75,11 +75,16 @@ def test_rule_operators_stand_when_the_model_names_nobody(extractor):
     x, ctx = extractor.contexts([Source(uri="t.txt", text=TEXT)])[0]
     rule_ops = {n for d in ctx.deployments for n in d.operators}
     assert rule_ops
-    Refiner({"roles": nobody}, {"operator": 0.5, "supplier": 0.5, "keep_rule": 0.9}, "t").refine(ctx)
+    never = {"operator": 0.5, "supplier": 0.5, "operator_floor": 1.0}
+    Refiner({"roles": nobody}, {**never, "keep_rule": 0.9}, "t").refine(ctx)
     assert {n for d in ctx.deployments for n in d.operators} == rule_ops
     x, ctx = extractor.contexts([Source(uri="t.txt", text=TEXT)])[0]
-    Refiner({"roles": nobody}, {"operator": 0.5, "supplier": 0.5, "keep_rule": 0.3}, "t").refine(ctx)
+    Refiner({"roles": nobody}, {**never, "keep_rule": 0.3}, "t").refine(ctx)
     assert not any(d.operators for d in ctx.deployments)
+    # with a floor under p(operator) ~ 0.31, each deployment takes one operator again
+    x, ctx = extractor.contexts([Source(uri="t.txt", text=TEXT)])[0]
+    Refiner({"roles": nobody}, {**never, "keep_rule": 0.3, "operator_floor": 0.3}, "t").refine(ctx)
+    assert all(len(d.operators) == 1 for d in ctx.deployments)
 
 
 def test_entity_model_drops_and_retypes_by_its_margin(extractor):

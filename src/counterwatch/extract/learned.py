@@ -46,6 +46,9 @@ class Refiner:
     thresholds: dict[str, float]
     version: str
 
+    def __post_init__(self) -> None:
+        self.thresholds = {**DEFAULT_THRESHOLDS, **self.thresholds}  # a folder older than a threshold keeps its default
+
     @classmethod
     def load(cls, folder: Path) -> "Refiner":
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
