@@ -60,21 +60,27 @@ class Probe(threading.Thread):
         return statistics.quantiles(self.times, n=20)[-1] * 1000 if len(self.times) >= 2 else float("nan")
 
 
-class _Trickle(http.server.BaseHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+def trickle_handler(n_bytes: int, every_s: float) -> type[http.server.BaseHTTPRequestHandler]:
+    """A handler that sends one byte every `every_s` seconds, `n_bytes` in all: each read is quick,
+    only an overall deadline cuts it (tests/test_hostile.py uses it too)."""
 
-    def do_GET(self):
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain")
-        self.end_headers()
-        try:
-            for _ in range(120):
-                self.wfile.write(b"x")
-                self.wfile.flush()
-                time.sleep(1)
-        except OSError:
+    class Trickle(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args):
             pass
+
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.end_headers()
+            try:
+                for _ in range(n_bytes):
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                    time.sleep(every_s)
+            except OSError:
+                pass
+
+    return Trickle
 
 
 def _free_port() -> int:
@@ -168,7 +174,7 @@ def run_database(label: str, url: str, tmp: Path) -> list[dict]:
     log = open(tmp / f"server-{label}.log", "w")
     server = subprocess.Popen([sys.executable, "-m", "counterwatch.cli", "serve", "--port", str(port), "--open-editing"],
                               env=env, stdout=log, stderr=subprocess.STDOUT)
-    trickle = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Trickle)
+    trickle = http.server.ThreadingHTTPServer(("127.0.0.1", 0), trickle_handler(120, 1.0))
     threading.Thread(target=trickle.serve_forever, daemon=True).start()
     rows = []
     from counterwatch.store import connect

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import http.server
+import sys
 import threading
 import time
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import ROOT
 from counterwatch.extract import to_json
 from counterwatch.ingest import InputError, Source, read
 from counterwatch.ingest.debris import segments
@@ -20,6 +22,9 @@ from counterwatch.query.search import QueryError, search
 from counterwatch.query.viewer import STAFF
 from counterwatch.store import connect, store_extraction
 from counterwatch.store.writer import stats
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from hostile import trickle_handler  # noqa: E402  (the benchmark's trickling server)
 
 
 def test_deeply_nested_and_malformed_html_keeps_its_text(tmp_path: Path):
@@ -160,27 +165,10 @@ def test_nul_and_surrogates_become_replacement_characters_on_both_databases(engi
             assert texts[uri][start:end] == quote
 
 
-class _Trickle(http.server.BaseHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-    def do_GET(self):
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain")
-        self.end_headers()
-        try:
-            for _ in range(60):
-                self.wfile.write(b"x")
-                self.wfile.flush()
-                time.sleep(0.2)
-        except OSError:
-            pass
-
-
 def test_a_trickling_server_is_cut_at_the_total_deadline():
     from counterwatch.ingest.fetch import fetch
 
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Trickle)
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), trickle_handler(60, 0.2))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     started = time.monotonic()
     try:

@@ -43,27 +43,22 @@ def _currencies() -> dict[str, list[str]]:
     return {k: sorted(set(v)) for k, v in out.items()}
 
 
-@cache
-def _civic() -> tuple[re.Pattern, dict[str, list[str]]]:
-    data = load("country_cues.yml")
-    skip = set(data["not_currencies"])
-    table = {k: v for k, v in _currencies().items() if k not in skip and (not k.islower() or len(v) <= MAX_SHARED)}
-    table.update(data["company_forms"])
-    table.update(data["cues"])
-    words = sorted(table, key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, words)) + r")(?![\w-])"), table
-
-
-def _kind(word: str) -> str:
-    data = load("country_cues.yml")
-    return "civic" if word in data["cues"] else "company" if word in data["company_forms"] else "currency"
-
-
+MAX_SHARED = 12  # a currency word used by more countries ("dollars", "euros") says nothing
+_BASED = re.compile(r"\b([A-Z][\w.]+(?: [A-Z][\w.]+)?)-based\b")
 _NAME_BEFORE = re.compile(r"[A-Z][\w'-]* $")  # "Dhaka Metropolitan Police" is not the London force
 
 
-MAX_SHARED = 12  # a currency word used by more countries ("dollars", "euros") says nothing
-_BASED = re.compile(r"\b([A-Z][\w.]+(?: [A-Z][\w.]+)?)-based\b")
+@cache
+def _lexicon() -> tuple[re.Pattern, dict[str, tuple[str, list[str]]]]:
+    """One pattern over every currency, company form and civic word; each word's kind and countries."""
+    data = load("country_cues.yml")
+    skip = set(data["not_currencies"])
+    table = {k: ("currency", v) for k, v in _currencies().items()
+             if k not in skip and (not k.islower() or len(v) <= MAX_SHARED)}
+    table.update({k: ("company", v) for k, v in data["company_forms"].items()})
+    table.update({k: ("civic", v) for k, v in data["cues"].items()})
+    words = sorted(table, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, words)) + r")(?![\w-])"), table
 
 
 def cues(sent: Span, offset: int) -> list[Cue]:
@@ -95,9 +90,9 @@ def cues(sent: Span, offset: int) -> list[Cue]:
         c = places.country_of(m.group(1))
         if c:
             out.append(Cue(base + m.start(), base + m.end(), c, "based", 1.0))
-    pattern, table = _civic()
+    pattern, table = _lexicon()
     for m in pattern.finditer(text):
-        countries, kind = table[m.group(0)], _kind(m.group(0))
+        kind, countries = table[m.group(0)]
         if kind == "civic" and m.group(0)[:1].isupper() and _NAME_BEFORE.search(text[max(0, m.start() - 30):m.start()]):
             continue
         for c in countries:
@@ -130,5 +125,5 @@ def _country_in_name(ent: Span) -> str | None:
 
 def cues_in(name: str) -> list[str]:
     """The kinds of country cue a name holds ('Corvane Lanka (Pvt) Ltd' -> ['company'])."""
-    pattern, _ = _civic()
-    return sorted({_kind(m.group(0)) for m in pattern.finditer(name)})
+    pattern, table = _lexicon()
+    return sorted({table[m.group(0)][0] for m in pattern.finditer(name)})

@@ -7,6 +7,7 @@ named features. The rule layer's answer is one feature among many: the models le
 
 from __future__ import annotations
 
+import copy
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -37,7 +38,6 @@ class Context:
     relations: list[Relation]
     published: str | None = None
     dropped: set[str] = field(default_factory=set)  # entities the trained filter leaves out
-    votes_seen: dict = field(default_factory=dict)  # country_votes by (sentences, kind), for the country model
     spans: list[tuple[int, int]] = field(init=False)
     by_sentence: list[list[tuple[int, int, str]]] = field(init=False)
 
@@ -51,12 +51,26 @@ class Context:
                 self.by_sentence[i].append((a, b, name))
         self._starts = starts
         self._cues: list[list[country_cues.Cue]] | None = None
+        self.votes_seen: dict = {}  # country_votes by (sentences, kind): they depend on entities, so per context
 
     def cues(self, i: int) -> list[country_cues.Cue]:
-        """The country hints of sentence i, found once per context."""
+        """The country hints of sentence i, found once per parse."""
         if self._cues is None:
             self._cues = [country_cues.cues(sent, off) for sent, off in self.sents]
         return self._cues[i]
+
+    def first_place(self) -> str | None:
+        """The country of the text's first place hint (a dateline, or the story's first place)."""
+        return next((cue.country for i in range(len(self.spans)) for cue in self.cues(i)
+                     if cue.kind in ("place", "org", "based")), None)
+
+    def fresh(self) -> Context:
+        """A copy the trained layer may rewrite (deployments, relations, entity types) while this one
+        stays the rule pass; the parse and its country hints are shared, not found again."""
+        ctx = Context(self.text, self.sents, copy.deepcopy(self.entities), self.index, copy.deepcopy(self.deployments),
+                      copy.deepcopy(self.relations), self.published)
+        ctx._cues = self._cues
+        return ctx
 
     def sentence_at(self, pos: int) -> int:
         return bisect_right(self._starts, pos) - 1
@@ -419,8 +433,7 @@ def country_features(ctx: Context, dep: Deployment, c: str, doc_votes: dict[str,
     for kind in CUE_KINDS:  # each kind of hint, in the whole text and near the deployment
         out[f"{kind}_doc={_bucket(country_votes(ctx, None, kind).get(c, 0))}"] = 1.0
         out[f"{kind}_near={_bucket(country_votes(ctx, pool, kind).get(c, 0))}"] = 1.0
-    first = next((cue.country for i in range(len(ctx.spans)) for cue in ctx.cues(i) if cue.kind in ("place", "org", "based")), None)
-    if first == c:
+    if ctx.first_place() == c:
         out["first_place"] = 1.0  # a dateline or the first place of the story
     suppliers = set(dep.suppliers)
     for i in pool:  # a country named next to a vendor is often its home ("China's Huawei", "Israeli firm")

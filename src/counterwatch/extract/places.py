@@ -29,6 +29,7 @@ def _cities() -> list[dict]:
 
 BIG_CITY = 1_000_000  # a city this large keeps its name against a province ("Hyderabad"); smaller ones
 # give way ("Ontario", California, to the Canadian province)
+BIG_PLACE = 100_000  # a city this large is taken from any capitalised word (see big_place)
 
 
 @cache
@@ -66,7 +67,7 @@ def big_place(name: str) -> str | None:
     if c is None:
         return None
     pop = _population().get(_key(name))
-    return c if pop is None or pop >= 100_000 else None
+    return c if pop is None or pop >= BIG_PLACE else None
 
 
 @cache

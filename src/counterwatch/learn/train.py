@@ -33,8 +33,8 @@ REGULARISATION = {"country": 0.5, "deployments": 0.5, "entities": 0.5, "roles": 
 # 'none' is 8 relation candidates in 10: weighting the rare classes up lifted dev relations F1 0.32 -> 0.43
 BALANCED = {"relations", "roles"}
 GRID = (0.25, 0.35, 0.45, 0.55, 0.65, 0.75, 0.85, 0.95)
-GRIDS = {"start": (0.0, *GRID), "retype": (0.0, 0.1, 0.2, 0.3, 0.5, 1.0),
-         "operator_floor": (0.05, 0.1, 0.15, 0.2, 0.3, 1.0)}  # 1.0: never  # retype: margin over the parser's type
+# retype is a margin over the parser's type; an operator floor of 1.0 never fires
+GRIDS = {"start": (0.0, *GRID), "retype": (0.0, 0.1, 0.2, 0.3, 0.5, 1.0), "operator_floor": (0.05, 0.1, 0.15, 0.2, 0.3, 1.0)}
 MIN_WEIGHT = 1e-4  # weights smaller than this change no decision; dropped to keep the folder small
 
 
@@ -46,11 +46,6 @@ class Parsed:
     ctx: F.Context
     extraction: object
     examples: dict[str, list[tuple[dict, str]]] = field(default_factory=dict)
-
-
-def fresh(ctx: F.Context) -> F.Context:
-    return F.Context(ctx.text, ctx.sents, ctx.entities, ctx.index, copy.deepcopy(ctx.deployments),
-                     copy.deepcopy(ctx.relations), ctx.published)
 
 
 def parse(docs: list[C.Document], extractor: Extractor, progress: Callable[[int], None] | None = None) -> list[Parsed]:
@@ -217,10 +212,10 @@ def predict(parsed: list[Parsed], refiner: Refiner | None) -> list[tuple[dict, d
     for p in parsed:
         x = copy.copy(p.extraction)
         if refiner is not None:
-            ctx = fresh(p.ctx)
+            ctx = p.ctx.fresh()
             refiner.refine(ctx)
             x.deployments, x.relations = ctx.deployments, ctx.relations
-            x.entities = [e for e in x.entities if e.name not in ctx.dropped]
+            x.entities = [ctx.entities[e.name] for e in x.entities if e.name not in ctx.dropped]  # retyped copies
         else:
             x.deployments, x.relations = p.ctx.deployments, p.ctx.relations
         out.append((p.doc.gold, to_json(x, p.doc.id), p.doc.text))
@@ -257,7 +252,7 @@ def train(corpus_root: Path, shared: Path, out: Path, extra: list[C.Document] | 
     roles_only = Refiner({"roles": models["roles"]}, dict(DEFAULT_THRESHOLDS), "training")  # as at extraction
     pair_data, cert_data = [], []
     for p in train_set:
-        ctx = fresh(p.ctx)
+        ctx = p.ctx.fresh()
         roles_only.refine(ctx)
         pairs, certs = relation_examples(shared, p, ctx)
         pair_data += pairs
