@@ -29,7 +29,7 @@ test: $(STAMP)
 eval: $(STAMP)
 	$(BIN)/python scripts/evaluate.py --shared $(SHARED)
 
-# Retrain the extraction models on corpus/ (seeded; ~6 min for 400 documents on 2 idle cores) into the folder extraction loads.
+# Retrain the extraction models on corpus/ (seeded; ~2.5 min for 400 documents on 2 cores) into the folder extraction loads.
 train: $(STAMP)
 	$(BIN)/counterwatch train --corpus corpus --shared $(SHARED)
 
