@@ -16,7 +16,7 @@ from babel import Locale, numbers
 from spacy.tokens import Span
 
 from counterwatch.data import load
-from counterwatch.extract import places
+from counterwatch.extract import place_shapes, places
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class Cue:
     start: int
     end: int
     country: str
-    kind: str  # place | org | name | demonym | based | currency | civic | company
+    kind: str  # place | shape | org | name | demonym | based | currency | civic | company | header
     weight: float
 
 
@@ -43,6 +43,7 @@ def _currencies() -> dict[str, list[str]]:
     return {k: sorted(set(v)) for k, v in out.items()}
 
 
+MIN_SHAPE = 0.2  # a name-shape guess below this says nothing
 MAX_SHARED = 12  # a currency word used by more countries ("dollars", "euros") says nothing
 _BASED = re.compile(r"\b([A-Z][\w.]+(?: [A-Z][\w.]+)?)-based\b")
 _NAME_BEFORE = re.compile(r"[A-Z][\w'-]* $")  # "Dhaka Metropolitan Police" is not the London force
@@ -71,6 +72,8 @@ def cues(sent: Span, offset: int) -> list[Cue]:
             c = places.country_of(ent.text)
             if c:
                 out.append(Cue(a, b, c, "place", 1.0))
+            else:  # a town no gazetteer knows: what its name looks like
+                out.extend(Cue(a, b, c, "shape", p) for c, p in place_shapes.likely_countries(places.bare_name(ent.text)) if p >= MIN_SHAPE)
         elif ent.label_ == "NORP":
             c = places.country_of_demonym(ent.text)
             if c:
@@ -121,6 +124,34 @@ def _country_in_name(ent: Span) -> str | None:
             if c:
                 return c
     return None
+
+
+_CAPITALISED = re.compile(r"\b[A-Z][\w.'-]*(?: (?:de |del |do |da )?[A-Z][\w.'-]*){0,2}")
+
+
+def line_cues(text: str, start: int, end: int) -> list[Cue]:
+    """The country hints of a line the parser never reads (a title, a dateline, a notice's
+    "Estimated value: KRW ..." or "Contracting authority: ..." field, a site's "Swedish court
+    decisions" banner), found without a parse: kind 'header'."""
+    line = text[start:end]
+    out: list[Cue] = []
+    for m in _CAPITALISED.finditer(line):
+        words, i = m.group(0).split(), 0
+        while i < len(words):  # the longest known place or demonym from each word on
+            for n in range(len(words) - i, 0, -1):
+                head = " ".join(words[i:i + n]).rstrip(".,")
+                c = (places.big_place(head) or places.country_of_demonym(head)) if n == 1 else places.country_of(head)
+                if c:
+                    at = start + m.start() + m.group(0).index(head)
+                    out.append(Cue(at, at + len(head), c, "header", 1.0))
+                    break
+            i += n
+    pattern, table = _lexicon()
+    for m in pattern.finditer(line):
+        _, countries = table[m.group(0)]
+        for c in countries:
+            out.append(Cue(start + m.start(), start + m.end(), c, "header", 1.0 / len(countries)))
+    return out
 
 
 def cues_in(name: str) -> list[str]:

@@ -21,7 +21,7 @@ from counterwatch.extract.nlp import lemma
 WINDOW_WORDS = 4  # words each side of a mention that describe its context
 MAX_PAIR_GAP = 6  # mentions apart two ends of a relation candidate may stand
 CROSS_MENTIONS = 3  # mentions of each of two adjacent sentences paired across them (35 of 109 dev relations)
-CUE_KINDS = ("entity", "place", "org", "name", "demonym", "based", "currency", "civic", "company")
+CUE_KINDS = ("entity", "place", "org", "name", "demonym", "based", "currency", "civic", "company", "header", "shape")
 HEADER_CHARS = 600  # start of the page whose words hint at its genre (tender, ruling, minutes)
 _WORD = re.compile(r"[a-z][a-z'-]+|\d{4}")
 
@@ -38,6 +38,7 @@ class Context:
     relations: list[Relation]
     published: str | None = None
     dropped: set[str] = field(default_factory=set)  # entities the trained filter leaves out
+    header: list[country_cues.Cue] = field(default_factory=list)  # country hints of the unparsed lines
     spans: list[tuple[int, int]] = field(init=False)
     by_sentence: list[list[tuple[int, int, str]]] = field(init=False)
 
@@ -68,7 +69,7 @@ class Context:
         """A copy the trained layer may rewrite (deployments, relations, entity types) while this one
         stays the rule pass; the parse and its country hints are shared, not found again."""
         ctx = Context(self.text, self.sents, copy.deepcopy(self.entities), self.index, copy.deepcopy(self.deployments),
-                      copy.deepcopy(self.relations), self.published)
+                      copy.deepcopy(self.relations), self.published, header=self.header)
         ctx._cues = self._cues
         return ctx
 
@@ -407,6 +408,9 @@ def country_votes(ctx: Context, sentences: list[int] | None = None, kind: str | 
         for cue in ctx.cues(i):
             if kind in (None, cue.kind):
                 votes[cue.country] = votes.get(cue.country, 0.0) + cue.weight
+    if sentences is None and kind in (None, "header"):
+        for cue in ctx.header:
+            votes[cue.country] = votes.get(cue.country, 0.0) + cue.weight
     return votes
 
 

@@ -7,7 +7,7 @@ from collections import Counter
 
 from pathlib import Path
 
-from counterwatch.extract import dates, deployments, entities as ents, infobox, places, relations
+from counterwatch.extract import country_cues, dates, deployments, entities as ents, infobox, places, relations
 from counterwatch.extract.features import Context
 from counterwatch.extract.learned import Refiner, default_model_dir
 from counterwatch.extract.model import Extraction, Mention
@@ -80,7 +80,8 @@ class Extractor:
         sent_spans = [(off + s.start_char, off + s.end_char) for s, off in sents]
         rels = relations.find(sent_spans, text, index, by_name)
         document = _document(source, segs)
-        ctx = Context(text, sents, by_name, index, deps, rels, document.get("published"))
+        header = [cue for a, b in short for cue in country_cues.line_cues(text, a, b)]
+        ctx = Context(text, sents, by_name, index, deps, rels, document.get("published"), header=header)
         if self.refiner is not None:
             self.refiner.refine(ctx)
         kept = [e for e in entity_list if e.name not in ctx.dropped]

@@ -81,6 +81,11 @@ def country_of(name: str) -> str | None:
     return table.get(short) if short else None
 
 
+def bare_name(name: str) -> str:
+    """A place name without the words naming its kind ("Norrhamn Municipality" -> "Norrhamn")."""
+    return re.sub(r"\s+", " ", _ADMIN_WORDS.sub(" ", re.sub(r"^the\s+", "", name.strip(), flags=re.I))).strip() or name
+
+
 @cache
 def _country_names() -> frozenset[str]:
     return frozenset({_key(getattr(c, a)) for c in pycountry.countries for a in ("name", "common_name") if hasattr(c, a)}
