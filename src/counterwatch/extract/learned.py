@@ -166,14 +166,16 @@ class Refiner:
         return Relation(subj, pred, obj, level, Evidence(a, b, quote, cue), pattern=f"{how}:{self.version}")
 
     def _implied(self, ctx: F.Context, have: set[tuple[str, str]]) -> list[Relation]:
-        """A deployment's supplier supplies its operator: cite the sentence naming both, if one does."""
+        """A deployment's supplier supplies its operator: cite the sentence naming both, or the one naming the supplier."""
         out = []
         for dep in ctx.deployments:
             for s in dep.suppliers:
                 for o in dep.operators:
                     if (s, o) in have or ctx.entities[s].type != "organization":
                         continue
-                    i = next((i for i in ctx.pool(dep) if {s, o} <= {m for _, _, m in ctx.by_sentence[i]}), None)
+                    named = [i for i in ctx.pool(dep) if s in {m for _, _, m in ctx.by_sentence[i]}]
+                    # the sentence naming both, else the one stating the supply ("installed by S")
+                    i = next((i for i in named if o in {m for _, _, m in ctx.by_sentence[i]}), named[0] if named else None)
                     if i is not None:
                         have.add((s, o))
                         out.append(self._relation(ctx, s, "supplies", o, i, "implied"))
