@@ -7,7 +7,7 @@ from collections import Counter
 
 from pathlib import Path
 
-from counterwatch.extract import country_cues, dates, deployments, entities as ents, infobox, places, relations
+from counterwatch.extract import coreference, country_cues, dates, deployments, entities as ents, infobox, places, relations
 from counterwatch.extract.features import Context
 from counterwatch.extract.learned import Refiner, default_model_dir
 from counterwatch.extract.model import Extraction, Mention
@@ -79,6 +79,7 @@ class Extractor:
             _apply_infobox(deps[0], box, by_name)
         sent_spans = [(off + s.start_char, off + s.end_char) for s, off in sents]
         rels = relations.find(sent_spans, text, index, by_name)
+        index = {**index, **coreference.resolve(text, sent_spans, by_name, index)}  # for the trained layer
         document = _document(source, segs)
         header = [cue for a, b in short for cue in country_cues.line_cues(text, a, b)]
         ctx = Context(text, sents, by_name, index, deps, rels, document.get("published"), header=header)
