@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, UploadFile
 from pydantic import BaseModel
 from sqlalchemy import Engine
 
@@ -80,11 +80,15 @@ def post_review(claim_id: RecordId, body: ReviewIn, db: Engine = Depends(engine)
 
 
 @router.get("/queue")
-def get_queue(order: str = "source", limit: int = bounded_int(100, 1000), db: Engine = Depends(engine),
-              user=Depends(require("editor"))) -> list[dict]:
-    """Proposed claims to review (editors only); order=uncertainty puts the model's least sure first."""
+def get_queue(order: str = "source", limit: int = bounded_int(100, 1000), source_id: int | None = None,
+              field: str | None = None, certainty: str | None = None,
+              min_confidence: float | None = Query(None, ge=0, le=1), max_confidence: float | None = Query(None, ge=0, le=1),
+              db: Engine = Depends(engine), user=Depends(require("editor"))) -> list[dict]:
+    """Proposed claims to review (editors only), narrowed by source, field, certainty and the model's
+    confidence; order=uncertainty puts the model's least sure first."""
     try:
-        return proposed(db, limit=limit, order=order)
+        return proposed(db, limit=limit, order=order, source_id=source_id, field=field, certainty=certainty,
+                        min_confidence=min_confidence, max_confidence=max_confidence)
     except ReviewError as exc:
         raise HTTPException(400, str(exc)) from None
 

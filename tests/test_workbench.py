@@ -1,0 +1,127 @@
+"""The editor's workbench through HTTP: claims made by hand, bulk review, the filtered queue."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from counterwatch.ingest import Source
+from counterwatch.store import connect, store_extraction
+from counterwatch.store.audit import entries
+from counterwatch.web.app import create_app
+
+TEXT = ("Police in Tallinn deployed facial recognition cameras supplied by Hikvision in 2022. "
+        "The contract was signed in March 2021 with the Estonian Interior Ministry, a spokesperson said.\n"
+        "Ülle Kask of Amnesty International criticised the system.")
+
+
+@pytest.fixture()
+def app_client(tmp_path, extractor):
+    engine = connect(f"sqlite:///{tmp_path / 'bench.sqlite'}")
+    src = Source(uri="tallinn.txt", text=TEXT)
+    store_extraction(engine, src, extractor(src))
+    return engine, TestClient(create_app(engine, open_editing=True), base_url="http://127.0.0.1:8000")
+
+
+def _csrf(client) -> dict:
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/sources/1").text).group(1)
+    return {"X-CSRF-Token": token}
+
+
+def _span(needle: str) -> dict:
+    start = TEXT.index(needle)
+    return {"start": start, "end": start + len(needle), "quote": needle}
+
+
+def test_a_hand_made_claim_quotes_the_stored_text_exactly(app_client):
+    engine, client = app_client
+    csrf = _csrf(client)
+    body = {**_span("March 2021"), "certainty": "reported", "kind": "deployment", "field": "contract",
+            "value": "2021-03", "deployment_name": "Tallinn police face recognition"}
+    made = client.post("/api/sources/1/claims", json=body, headers=csrf)
+    assert made.status_code == 201, made.text
+    claim = made.json()
+    assert claim["made_by"] == "local" and claim["status"] == "accepted"
+    record = client.get(f"/api/deployments/{claim['record_id']}").json()
+    shown = record["fields"]["contract"][0]["claims"][0]
+    assert TEXT[shown["start"]:shown["end"]] == shown["quote"] == "March 2021"
+    steps = client.get(f"/api/claims/{claim['claim_id']}/history").json()
+    assert [s["action"] for s in steps] == ["create"] and steps[0]["editor"] == "local"
+    assert any(e["action"] == "claim.create" and e["target"] == f"claim:{claim['claim_id']}" for e in entries(engine))
+    # an existing deployment gets a second field from another quote
+    again = client.post("/api/sources/1/claims", headers=csrf, json={
+        **_span("Estonian Interior Ministry"), "certainty": "reported", "kind": "deployment", "field": "operator",
+        "value": "Estonian Interior Ministry", "deployment_id": claim["record_id"]}).json()
+    assert again["record_id"] == claim["record_id"]
+
+
+def test_offsets_that_do_not_match_the_text_are_refused_and_nothing_is_stored(app_client):
+    engine, client = app_client
+    csrf = _csrf(client)
+    before = client.get("/api/stats").json()["claims"]
+    span = _span("Hikvision")
+    wrong = {**span, "start": span["start"] + 1, "end": span["end"] + 1, "certainty": "reported",
+             "kind": "entity", "entity_type": "organization"}
+    r = client.post("/api/sources/1/claims", json=wrong, headers=csrf)
+    assert r.status_code == 400 and "select it again" in r.json()["detail"]
+    for bad in ({"certainty": "sure"}, {"kind": "deployment", "field": "colour", "value": "x", "deployment_name": "x"},
+                {"entity_type": "animal"}):
+        assert client.post("/api/sources/1/claims", headers=csrf, json={**span, "certainty": "reported", "kind": "entity",
+                                                                         "entity_type": "organization", **bad}).status_code == 400
+    assert client.post("/api/sources/1/claims", json={**span, "certainty": "reported", "kind": "entity",
+                                                      "entity_type": "organization"}).status_code == 403  # no CSRF
+    assert client.get("/api/stats").json()["claims"] == before
+
+
+def test_a_new_entity_and_a_relation_by_hand(app_client):
+    engine, client = app_client
+    csrf = _csrf(client)
+    ent = client.post("/api/sources/1/claims", headers=csrf, json={
+        **_span("Ülle Kask"), "certainty": "reported", "kind": "entity", "entity_type": "person"}).json()
+    assert ent["field"] == "mention" and ent["value"] == "Ülle Kask"
+    org = client.post("/api/sources/1/claims", headers=csrf, json={
+        **_span("Amnesty International"), "certainty": "reported", "kind": "entity", "entity_type": "organization"}).json()
+    rel = client.post("/api/sources/1/claims", headers=csrf, json={
+        **_span("Ülle Kask of Amnesty International"), "certainty": "documented", "kind": "relation",
+        "subject_id": ent["record_id"], "predicate": "affiliated_with", "object_id": org["record_id"]})
+    assert rel.status_code == 201 and rel.json()["value"] == "Ülle Kask -> Amnesty International"
+    relations = client.get(f"/api/entities/{ent['record_id']}").json()
+    assert relations["entity_type"] == "person"
+    bad = client.post("/api/sources/1/claims", headers=csrf, json={
+        **_span("Ülle Kask"), "certainty": "reported", "kind": "relation", "subject_id": ent["record_id"],
+        "predicate": "affiliated_with", "object_id": ent["record_id"]})
+    assert bad.status_code == 400
+
+
+def test_bulk_review_of_a_source_and_of_a_field(app_client):
+    engine, client = app_client
+    csrf = _csrf(client)
+    queue = client.get("/api/queue").json()
+    fields = {c["field"] for c in queue if c["record_type"] == "deployment"}
+    assert "technology" in fields
+    tech = client.get("/api/queue", params={"field": "technology", "source_id": 1}).json()
+    assert tech and all(c["field"] == "technology" for c in tech)
+    dep = tech[0]["record_id"]
+    r = client.post("/api/claims/bulk", headers=csrf, json={"action": "accept", "record_type": "deployment",
+                                                            "record_id": dep, "field": "technology"})
+    assert r.status_code == 200 and r.json()["count"] == len([c for c in tech if c["record_id"] == dep])
+    assert not client.get("/api/queue", params={"field": "technology", "source_id": 1}).json()
+    assert client.post("/api/claims/bulk", headers=csrf, json={"action": "reject", "source_id": 1}).status_code == 400
+    assert client.post("/api/claims/bulk", headers=csrf, json={"action": "accept"}).status_code == 400
+    rest = client.post("/api/claims/bulk", headers=csrf, json={"action": "reject", "reason": "off topic", "source_id": 1})
+    assert rest.json()["count"] == len(queue) - r.json()["count"]
+    assert client.get("/api/queue").json() == []
+    assert client.get(f"/api/claims/{rest.json()['claims'][0]}/history").json()[0]["reason"] == "off topic"
+
+
+def test_queue_filters_by_certainty_and_confidence(app_client):
+    engine, client = app_client
+    everything = client.get("/api/queue").json()
+    reported = client.get("/api/queue", params={"certainty": "reported"}).json()
+    assert {c["certainty"] for c in reported} == {"reported"} and len(reported) <= len(everything)
+    assert client.get("/api/queue", params={"min_confidence": 0.5}).json() == []  # the rule pass scores nothing
+    assert client.get("/api/queue", params={"min_confidence": 2}).status_code == 400
+    page = client.get("/review", params={"certainty": "reported"})
+    assert page.status_code == 200 and page.text.count('data-claim="') == len(reported)
