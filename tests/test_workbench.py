@@ -125,3 +125,45 @@ def test_queue_filters_by_certainty_and_confidence(app_client):
     assert client.get("/api/queue", params={"min_confidence": 2}).status_code == 400
     page = client.get("/review", params={"certainty": "reported"})
     assert page.status_code == 200 and page.text.count('data-claim="') == len(reported)
+
+
+def test_post_source_with_wait_gives_the_stored_source_and_failures_reach_the_ingest_report(app_client):
+    engine, client = app_client
+    csrf = {"csrf": _csrf(client)["X-CSRF-Token"]}  # a form post: the token is a field
+    text = "Police in Riga operate drones over protests, according to Amnesty International."
+    done = client.post("/api/sources", data={"text": text, "title": "Riga", "wait": "60", **csrf})
+    assert done.status_code == 200, done.text
+    job = done.json()
+    assert job["status"] == "done" and job["source_id"] and job["source_claims"]
+    stored = "".join(p["text"] for p in client.get(f"/api/sources/{job['source_id']}").json()["pieces"])
+    assert text in stored and all(stored[c["start"]:c["end"]] == c["quote"] for c in job["source_claims"])
+    broken = client.post("/api/sources", files={"file": ("report.pdf", b"%PDF-1.7 not really", "application/pdf")},
+                         data={"wait": "60", **csrf})
+    assert broken.status_code == 200 and broken.json()["status"] == "failed" and broken.json()["error"]
+    report = client.get("/api/ingest-report").json()
+    assert [j["name"] for j in report] == ["report.pdf"] and report[0]["error"] == broken.json()["error"]
+    page = client.get("/ingest-report")
+    assert "report.pdf" in page.text and broken.json()["error"].split("(")[0].strip() in page.text
+    queued = client.post("/api/sources", data={"text": text + " Again.", "title": "Riga 2", **csrf})
+    assert queued.status_code == 202 and queued.json()["poll"].startswith("/api/jobs/")
+    assert client.post("/api/sources", data={"text": text, "wait": "6000", **csrf}).status_code == 400
+
+
+def test_exports_are_public_for_visitors_and_full_for_editors(tmp_path, extractor):
+    engine = connect(f"sqlite:///{tmp_path / 'exports.sqlite'}")
+    src = Source(uri="tallinn.txt", text=TEXT)
+    store_extraction(engine, src, extractor(src))
+    editor = TestClient(create_app(engine, open_editing=True), base_url="http://127.0.0.1:8000")
+    visitor = TestClient(create_app(engine), base_url="http://127.0.0.1:8000")
+    full = editor.get("/api/exports/csv")
+    assert full.status_code == 200 and full.headers["content-type"].startswith("text/csv")
+    assert 'filename="counterwatch-full.csv"' in full.headers["content-disposition"]
+    assert "Hikvision" in full.text
+    public = visitor.get("/api/exports/csv")  # nothing accepted yet: the public sees an empty register
+    assert 'counterwatch-public.csv' in public.headers["content-disposition"]
+    assert public.text.strip().count("\n") == 0 and "Hikvision" not in public.text
+    for fmt, marker in (("ftm", '"schema"'), ("geojson", "FeatureCollection"), ("gexf", "<gexf")):
+        assert marker in editor.get(f"/api/exports/{fmt}").text
+    assert editor.get("/api/exports/xls").status_code == 404
+    assert visitor.get("/api/ingest-report").status_code == 401
+    assert "/api/exports/gexf" in visitor.get("/exports").text
