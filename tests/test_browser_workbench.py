@@ -91,6 +91,14 @@ def _drag_select(page, needle: str) -> None:
     page.mouse.up()
 
 
+def _until(check, seconds: float = 10) -> None:
+    """Wait for `check()` (the pages' CSP forbids the eval behind wait_for_function)."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+
+
 def _api(page, path: str):
     return page.evaluate("p => fetch(p).then(r => r.json())", path)
 
@@ -176,3 +184,76 @@ def test_accept_all_claims_of_a_source(page, server):
     assert page.locator("ul.claims [data-status=proposed]").count() == 0
     assert page.locator("ul.claims [data-status=accepted]").count() > 0
     page.screenshot(path=SHOTS / "workbench-accept-all.png", full_page=True)
+
+
+def test_map_points_cluster_and_open_their_record(page, server):
+    page.goto(server + "/map")
+    page.wait_for_selector("#map[data-ready]")
+    located = _api(page, "/api/map/points")
+    assert {p["place"] for p in located} >= {"Tallinn", "Riga"}
+    assert int(page.get_attribute("#map", "data-points")) == len(located)
+    assert page.locator("#map path.country[tabindex]").count() >= 2  # the shading layer
+    cluster = page.locator("#map g.cluster").first  # Tallinn and Riga are one cluster at world scale
+    assert int(cluster.get_attribute("data-count")) >= 2
+    page.screenshot(path=SHOTS / "map-points.png", full_page=True)
+    before = page.locator("#map a.point").count()
+    cluster.click()
+    _until(lambda: page.locator("#map a.point").count() > before)
+    page.screenshot(path=SHOTS / "map-zoomed.png", full_page=True)
+    assert {page.locator("#map a.point").nth(i).get_attribute("data-certainty")
+            for i in range(page.locator("#map a.point").count())} <= {"documented", "reported", "alleged", "denied",
+                                                                     "speculative", ""}
+    page.uncheck("#shading")
+    page.click("#filters button")
+    _until(lambda: page.locator('#map path.country[fill="#eef1f5"]').count() > 170)
+    page.locator("#map a.point, #map g.cluster").first.click()
+    if "/deployments/" not in page.url:  # a cluster again: zoom once more, then open a point
+        page.locator("#map a.point").first.click()
+    page.wait_for_url("**/deployments/*")
+    assert page.locator("dl.fields").count() == 1
+
+
+def test_network_layout_has_no_overlapping_labels_and_a_legend(page, server):
+    page.goto(server + "/network")
+    page.wait_for_selector("#network[data-nodes]")
+    boxes = page.evaluate("""() => window.counterwatchNetwork.nodes().filter(n => !n.isParent())
+        .map(n => n.boundingBox({includeLabels: true}))""")
+    assert len(boxes) > 3
+    overlaps = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+                if a["x1"] < b["x2"] and b["x1"] < a["x2"] and a["y1"] < b["y2"] and b["y1"] < a["y2"]]
+    assert overlaps == []
+    assert page.locator("#network-legend li").count() >= 5
+    page.screenshot(path=SHOTS / "network-fcose.png", full_page=True)
+
+
+def test_timeline_groups_events_by_program(page, server):
+    page.goto(server + "/timeline")
+    page.wait_for_selector("#timeline[data-events]")
+    events = _api(page, "/api/timeline")
+    assert int(page.get_attribute("#timeline", "data-programs")) == len({e["program_id"] for e in events})
+    assert page.locator("#timeline a.event[data-event=start]").count() >= 1
+    assert page.locator("#timeline a.event[data-event=contract]").count() == 1  # claimed by hand above
+    page.screenshot(path=SHOTS / "timeline-programs.png", full_page=True)
+
+
+def test_download_an_export_and_read_the_ingest_report(page, server, tmp_path):
+    page.goto(server + "/exports")
+    with page.expect_download() as got:
+        page.click("#export-geojson")
+    path = tmp_path / "export.geojson"
+    got.value.save_as(path)
+    assert got.value.suggested_filename == "counterwatch-full.geojson"
+    assert '"FeatureCollection"' in path.read_text(encoding="utf-8")
+    bad = tmp_path / "broken.pdf"
+    bad.write_bytes(b"%PDF-1.7 truncated")
+    page.goto(server + "/add")
+    page.set_input_files("input[name=file]", str(bad))
+    page.click("text=Extract and store")
+    page.wait_for_selector("text=broken.pdf")
+    for _ in range(120):
+        page.goto(server + "/ingest-report")
+        if "broken.pdf" in page.locator("#failed").inner_text():
+            break
+        time.sleep(0.5)
+    assert "broken.pdf" in page.locator("#failed").inner_text()
+    page.screenshot(path=SHOTS / "ingest-report.png", full_page=True)

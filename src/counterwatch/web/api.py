@@ -113,6 +113,13 @@ def get_map(technology: str | None = None, certainty: str | None = None, db: Eng
     return visual.map_data(db, who, technology=technology, certainty=certainty)
 
 
+@router.get("/map/points")
+def get_map_points(technology: str | None = None, certainty: str | None = None, db: Engine = Depends(engine),
+                   who: Viewer = Depends(viewer)) -> list[dict]:
+    """A point per deployment with a place the gazetteer locates: coordinates, certainty, record address."""
+    return visual.map_points(db, who, technology=technology, certainty=certainty)
+
+
 @router.get("/network")
 def get_network(technology: str | None = None, country: str | None = None, certainty: str | None = None,
                 db: Engine = Depends(engine), who: Viewer = Depends(viewer)) -> dict:
@@ -122,6 +129,7 @@ def get_network(technology: str | None = None, country: str | None = None, certa
 
 @router.get("/timeline")
 def get_timeline(db: Engine = Depends(engine), who: Viewer = Depends(viewer)) -> list[dict]:
+    """Each program's dated events (start, contract, suspension, end, denial) from its claims."""
     return visual.timeline_data(db, who)
 
 
