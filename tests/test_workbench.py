@@ -167,3 +167,56 @@ def test_exports_are_public_for_visitors_and_full_for_editors(tmp_path, extracto
     assert editor.get("/api/exports/xls").status_code == 404
     assert visitor.get("/api/ingest-report").status_code == 401
     assert "/api/exports/gexf" in visitor.get("/exports").text
+
+
+TWIN = "A researcher at Amnesty Intl criticised the cameras in Tallinn."
+
+
+def test_edit_an_entity_and_resolve_split_a_merge(tmp_path, extractor):
+    engine = connect(f"sqlite:///{tmp_path / 'entities.sqlite'}")
+    for uri, text in (("tallinn.txt", TEXT), ("twin.txt", TWIN)):
+        src = Source(uri=uri, text=text)
+        store_extraction(engine, src, extractor(src))
+    client = TestClient(create_app(engine, open_editing=True), base_url="http://127.0.0.1:8000")
+    csrf = _csrf(client)
+    start = TWIN.index("Amnesty Intl")  # the second spelling, claimed by hand: a candidate duplicate
+    assert client.post("/api/sources/2/claims", headers=csrf, json={
+        "start": start, "end": start + 12, "quote": "Amnesty Intl", "certainty": "reported", "kind": "entity",
+        "entity_type": "organization"}).status_code == 201
+    mention = next(c for c in client.get("/api/sources/1").json()["claims"]
+                   if c["record_type"] == "entity" and c["value"] == "Hikvision")
+    ent_id = mention["record_id"]
+    r = client.patch(f"/api/entities/{ent_id}", headers=csrf,
+                     json={"name": "Hangzhou Hikvision", "type": "organization", "aliases": ["HIK"], "country": "cn"})
+    assert r.status_code == 200, r.text
+    shown = client.get(f"/api/entities/{ent_id}").json()
+    assert shown["name"] == "Hangzhou Hikvision" and shown["country"] == "CN"
+    assert set(shown["aliases"]) == {"HIK", "Hikvision"}  # the old name stays an alias
+    assert mention["value"] == next(c for c in client.get("/api/sources/1").json()["claims"]
+                                    if c["id"] == mention["id"])["value"]  # what the source said is unchanged
+    for bad in ({"country": "XX"}, {"type": "animal"}, {"name": "  "}):
+        assert client.patch(f"/api/entities/{ent_id}", headers=csrf, json=bad).status_code == 400
+    assert client.get(f"/api/entities/{ent_id}").json()["name"] == "Hangzhou Hikvision"
+    assert any(e["action"] == "entity.edit" for e in entries(engine))
+
+    pairs = client.get("/api/resolution/candidates").json()
+    assert pairs and all(p["reason"] for p in pairs)
+    pair = next(p for p in pairs if {p["left"], p["right"]} == {"Amnesty International", "Amnesty Intl"})
+    assert client.post("/api/resolution/judge", headers=csrf, json={**pair, "judgement": "maybe"}).status_code == 400
+    assert client.post("/api/resolution/judge", headers=csrf,
+                       json={"left_id": pair["left_id"], "right_id": pair["right_id"], "judgement": "positive"}).status_code == 200
+    gone = max(pair["left_id"], pair["right_id"])
+    keep = min(pair["left_id"], pair["right_id"])
+    merged_claims = [c["claim_id"] for vs in client.get(f"/api/entities/{keep}").json()["fields"].values()
+                   for v in vs for c in v["claims"]]
+    page = client.get("/resolve")
+    assert f'id="merged-{gone}"' in page.text
+    split = client.post(f"/api/entities/{gone}/split", headers=csrf)
+    assert split.status_code == 200 and split.json()["claims"] >= 1
+    back = client.get(f"/api/entities/{gone}").json()
+    assert back["id"] == gone and back["fields"]["mention"]
+    assert len(merged_claims) > len([c for vs in client.get(f"/api/entities/{keep}").json()["fields"].values()
+                                   for v in vs for c in v["claims"]])
+    assert (pair["left_id"], pair["right_id"]) not in {(p["left_id"], p["right_id"])
+                                                      for p in client.get("/api/resolution/candidates").json()}
+    assert client.post(f"/api/entities/{gone}/split", headers=csrf).status_code == 400
