@@ -28,6 +28,7 @@ TEXTS = {
                    "according to documents seen by reporters. Safaricom denied that it supplied cameras.",
     "riga.txt": "Police in Riga operate drones over protests, according to Amnesty International. "
                 "The drones were supplied by Elbit Systems in 2019.",
+    "bogota.txt": "A researcher at Amnesty Intl criticised the police cameras in Bogota.",
 }
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -257,3 +258,37 @@ def test_download_an_export_and_read_the_ingest_report(page, server, tmp_path):
         time.sleep(0.5)
     assert "broken.pdf" in page.locator("#failed").inner_text()
     page.screenshot(path=SHOTS / "ingest-report.png", full_page=True)
+
+
+def test_edit_an_entity_then_merge_and_split_duplicates(page, server):
+    page.goto(server + "/sources/4")
+    _drag_select(page, "Amnesty Intl")
+    page.wait_for_selector("#new-claim:not([hidden])")
+    page.select_option("#nc-kind", "entity")
+    page.select_option("#nc-type", "organization")
+    page.click("#nc-save")
+    page.wait_for_load_state()
+    page.goto(server + "/resolve")
+    pair = page.locator("#candidates tr", has_text="Amnesty Intl").filter(has_text="Amnesty International")
+    assert "token_sort_ratio" in pair.inner_text()
+    page.screenshot(path=SHOTS / "resolve-candidates.png", full_page=True)
+    pair.locator("button[value=positive]").click()
+    page.wait_for_load_state()
+    merged = page.locator("#merged tr", has_text="Amnesty")
+    assert merged.count() == 1
+    into = merged.locator("a").get_attribute("href")
+    page.goto(server + into)
+    assert "Amnesty Intl" in page.locator("main").inner_text()  # the alias travelled with the merge
+    page.click("#edit-entity")
+    page.fill("#ee-country", "GB")
+    page.fill("#ee-aliases", "Amnesty Intl\nAI")
+    page.screenshot(path=SHOTS / "entity-edit.png", full_page=True)
+    page.click("#ee-save")
+    page.wait_for_url(server + into)
+    assert "GB" in page.locator("main p.muted").first.inner_text() and "AI" in page.locator("main").inner_text()
+    page.goto(server + "/resolve")
+    page.locator("#merged tr", has_text="Amnesty").locator("button").click()
+    page.wait_for_load_state()
+    assert page.locator("#merged tr", has_text="Amnesty").count() == 0
+    assert page.locator("#candidates tr", has_text="Amnesty Intl").count() == 0  # kept apart from now on
+    page.screenshot(path=SHOTS / "resolve-split.png", full_page=True)
