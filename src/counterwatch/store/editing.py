@@ -110,7 +110,8 @@ def _entity(session: Session, name: str, entity_type: str | None, vocab: dict) -
                           .order_by(t.Entity.id))
     if found is not None:
         return canonical(session, found), name
-    entity = t.Entity(name=name, type=entity_type, key=k, aliases=[])
+    # a person an editor adds is protected until an editor decides otherwise: never exposed by default
+    entity = t.Entity(name=name, type=entity_type, key=k, aliases=[], protected_suggested=entity_type == "person")
     session.add(entity)
     session.flush()
     return entity.id, name
