@@ -177,6 +177,19 @@ def test_review_queue_by_keyboard(page, server):
     assert steps[1]["reason"] == "not in the text" and steps[2]["after"]["value"] == "edited by keyboard"
 
 
+def test_reject_one_field_of_a_record_in_bulk(page, server):
+    dep = next(c for c in _api(page, "/api/queue?source_id=1") if c["record_type"] == "deployment")["record_id"]
+    page.goto(f"{server}/deployments/{dep}")
+    page.select_option("#bulk-field", "place")
+    page.fill("#record-reason", "the city is not named as the place")
+    page.click("#record-reject-all")
+    page.wait_for_load_state()
+    record = _api(page, f"/api/deployments/{dep}")
+    assert {c["status"] for v in record["fields"]["place"] for c in v["claims"]} == {"rejected"}
+    assert "proposed" in {c["status"] for v in record["fields"]["technology"] for c in v["claims"]}
+    page.screenshot(path=SHOTS / "workbench-record-bulk.png", full_page=True)
+
+
 def test_accept_all_claims_of_a_source(page, server):
     page.goto(server + "/sources/3")
     assert page.locator("ul.claims [data-status=proposed]").count() > 0
