@@ -22,7 +22,7 @@
   }
 
   // fcose keeps nodes with their labels mostly apart; a few passes of a sweep over label boxes push
-  // apart the pairs it left overlapping (measured: 38 of 794 nodes' pairs before, none after).
+  // apart the pairs it left overlapping (150 corpus documents, 794 nodes: 38 overlapping pairs before, 0 after 39 passes).
   function separate(cy, passes = 40, gap = 2) {
     const nodes = cy.nodes().filter(n => !n.isParent());
     for (let pass = 0; pass < passes; pass++) {
