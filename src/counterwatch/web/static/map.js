@@ -49,7 +49,7 @@
     const projection = d3.geoNaturalEarth1().fitSize([width, height], { type: "Sphere" });
     const path = d3.geoPath(projection);
     const max = d3.max(rows, r => r.count) || 1;
-    const shade = d3.scaleSequential(d3.interpolateOrRd).domain([0, max]);
+    const shade = d3.scaleSequential(d3.interpolateGreys).domain([-0.2 * max, 1.6 * max]);  // neutral under the certainty colours
     const countries = topojson.feature(world, world.objects.countries).features;
     const land = svg.append("g").attr("class", "countries");
     land.selectAll("path").data(countries).join("path")
