@@ -22,7 +22,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 TEXTS = {
     "tallinn.txt": "Police in Tallinn deployed facial recognition cameras supplied by Hikvision in 2022. "
-                   "The contract was signed in March 2021 with the Estonian Interior Ministry, a spokesperson said.\n"
+                   "The contract was signed in March 2021 with the Estonian Interior Ministry, a spokesperson said. ✊\n"
                    "Ülle Kask of Amnesty International criticised the system.",
     "nairobi.txt": "The police in Nairobi operate a facial recognition system supplied by Huawei since 2014, "
                    "according to documents seen by reporters. Safaricom denied that it supplied cameras.",
@@ -139,8 +139,12 @@ def test_select_a_name_and_claim_a_new_entity_then_a_relation(page, server):
     page.select_option("#nc-type", "person")
     page.click("#nc-save")
     page.wait_for_load_state()
-    made = page.locator("#row-" + page.url.rsplit("#row-", 1)[1])  # the page opens at the new claim
+    claim_id = int(page.url.rsplit("#row-", 1)[1])  # the page opens at the new claim
+    made = page.locator(f"#row-{claim_id}")
     assert "Ülle Kask" in made.inner_text() and "mention" in made.inner_text()
+    claim = next(c for c in _api(page, "/api/sources/1")["claims"] if c["id"] == claim_id)
+    text = TEXTS["tallinn.txt"]  # after "✊": two UTF-16 units in the browser, one code point stored
+    assert text[claim["start"]:claim["end"]] == "Ülle Kask" and claim["start"] == text.index("Ülle Kask")
     _drag_select(page, "Ülle Kask of Amnesty International")
     page.select_option("#nc-kind", "relation")
     page.select_option("#nc-subject", label="Ülle Kask (person)")
