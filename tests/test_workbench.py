@@ -87,8 +87,15 @@ def test_a_new_entity_and_a_relation_by_hand(app_client):
         **_span("Ülle Kask of Amnesty International"), "certainty": "documented", "kind": "relation",
         "subject_id": ent["record_id"], "predicate": "affiliated_with", "object_id": org["record_id"]})
     assert rel.status_code == 201 and rel.json()["value"] == "Ülle Kask -> Amnesty International"
-    relations = client.get(f"/api/entities/{ent['record_id']}").json()
-    assert relations["entity_type"] == "person"
+    assert client.get(f"/api/entities/{ent['record_id']}").json()["entity_type"] == "person"
+    assert "affiliated_with" in client.get(f"/entities/{ent['record_id']}").text
+    public = TestClient(create_app(engine), base_url="http://127.0.0.1:8000")
+    assert "Kask" in public.get(f"/entities/{org['record_id']}").text  # extraction saw no cue to protect her
+    surname = client.post("/api/sources/1/claims", headers=csrf, json={  # a person new to the register...
+        **_span("Kask"), "certainty": "reported", "kind": "entity", "entity_type": "person"}).json()
+    assert surname["record_id"] != ent["record_id"]
+    seen = public.get(f"/entities/{org['record_id']}").text + public.get("/api/sources/1").text
+    assert "affiliated_with" in seen and "Kask" not in seen  # ...starts protected until an editor decides
     bad = client.post("/api/sources/1/claims", headers=csrf, json={
         **_span("Ülle Kask"), "certainty": "reported", "kind": "relation", "subject_id": ent["record_id"],
         "predicate": "affiliated_with", "object_id": ent["record_id"]})
