@@ -197,6 +197,12 @@ def test_reject_one_field_of_a_record_in_bulk(page, server):
 def test_accept_all_claims_of_a_source(page, server):
     page.goto(server + "/sources/3")
     assert page.locator("ul.claims [data-status=proposed]").count() > 0
+    page.select_option("#bulk-field", "supplier")  # first one field of the source
+    page.click("#accept-all")
+    page.wait_for_load_state()
+    suppliers = page.locator("ul.claims li", has_text="deployment · supplier")
+    assert suppliers.count() >= 1 and suppliers.locator("[data-status=proposed]").count() == 0
+    assert page.locator("ul.claims [data-status=proposed]").count() > 0
     page.click("#accept-all")
     page.wait_for_load_state()
     assert page.locator("ul.claims [data-status=proposed]").count() == 0
