@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 SHARED ?= ../shared
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test eval train bench bench-scale bench-pages bench-hostile clean
+.PHONY: install chromium demo test eval train bench bench-scale bench-pages bench-hostile clean
 
 $(STAMP): pyproject.toml src/counterwatch/web/frontend/package.json
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,18 @@ demo: $(STAMP)
 	COUNTERWATCH_DATABASE_URL=$(DEMO_DB) $(BIN)/counterwatch ingest samples/
 	COUNTERWATCH_DATABASE_URL=$(DEMO_DB) $(BIN)/counterwatch serve --open-editing
 
-test: $(STAMP)
+# The browser tests drive Debian's Chromium: installed here when run as root, else the exact command is printed.
+CHROMIUM ?= /usr/bin/chromium
+APT_GET  ?= apt-get
+USER_ID  ?= $(shell id -u)
+
+chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if [ "$(USER_ID)" = 0 ]; then $(APT_GET) update && $(APT_GET) install -y chromium chromium-driver; \
+	  else echo "$(CHROMIUM) is missing (the browser tests need it); run: sudo apt-get install -y chromium chromium-driver" >&2; \
+	  exit 1; fi; fi
+
+test: chromium $(STAMP)
 	$(BIN)/pytest -q
 
 eval: $(STAMP)

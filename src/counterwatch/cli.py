@@ -570,7 +570,7 @@ def audit(
         out.print(f"{r['at']}  {r['actor']:<10} {r['action']:<18} {r['target']}  {r['after'] or ''}", highlight=False)
 
 
-EXPORT_FORMATS = ("ftm", "csv", "geojson", "graphml", "gexf", "dump")
+EXPORT_FORMATS = ("ftm", "csv", "geojson", "graphml", "gexf", "dump")  # exchange/formats.py renders each
 
 
 @app.command("export")
@@ -582,27 +582,14 @@ def export_register(
     database: DatabaseOpt = None,
 ) -> None:
     """Export the register: FollowTheMoney JSON lines, Atlas-style CSV, GeoJSON, GraphML/GEXF, full dump."""
-    from counterwatch.exchange import dump, ftm, graphs, snapshot, tabular
+    from counterwatch.exchange.formats import render
     from counterwatch.query.viewer import STAFF, public_viewer
     from counterwatch.store import connect
 
     if fmt not in EXPORT_FORMATS:
         raise typer.BadParameter(f"one of {', '.join(EXPORT_FORMATS)}", param_hint="--format")
     engine = connect(database)
-    viewer = public_viewer(engine) if public else STAFF
-    if fmt == "dump":
-        data = dump.public_dump(engine, viewer) if public else dump.export_dump(engine)
-        text = json.dumps(data, ensure_ascii=False, indent=1)
-    elif fmt in ("graphml", "gexf"):
-        text = (graphs.to_graphml if fmt == "graphml" else graphs.to_gexf)(engine, viewer)
-    else:
-        snap = snapshot.take(engine, viewer)
-        if fmt == "ftm":
-            text = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in ftm.entities(snap))
-        elif fmt == "csv":
-            text = tabular.to_csv(snap)
-        else:
-            text = json.dumps(tabular.to_geojson(snap), ensure_ascii=False)
+    text = render(engine, public_viewer(engine) if public else STAFF, fmt)
     if output:
         output.write_text(text, encoding="utf-8")
         err.print(f"wrote {output} ({len(text)} characters)")

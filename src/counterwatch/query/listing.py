@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from counterwatch.query.viewer import Viewer
 from counterwatch.store import schema as t
+from counterwatch.store.editing import CREATED
 
 
 def latest_deployments(engine: Engine, viewer: Viewer, limit: int = 20) -> list[dict]:
@@ -43,11 +44,15 @@ def source_with_claims(engine: Engine, viewer: Viewer, source_id: int) -> dict |
             pieces.append({"text": src.text[c.start:c.end], "claim": c.id, "kind": c.record_type})
             pos = c.end
         pieces.append({"text": src.text[pos:], "claim": None, "kind": None})
+        made_by = {} if viewer.public else dict(session.execute(  # who made a claim by hand: the editors' to know
+            select(t.Revision.claim_id, t.Revision.editor).join(t.Claim, t.Claim.id == t.Revision.claim_id)
+            .where(t.Claim.source_id == source_id, t.Revision.action == CREATED)).all())
         return viewer.scrub({"id": src.id, "title": src.title, "uri": src.uri, "published": src.published,
                 "publisher": src.publisher, "version": src.version, "sha256": src.sha256, "pieces": pieces,
                 "claims": [{"id": c.id, "record_type": c.record_type, "record_id": c.record_id, "field": c.field,
                             "value": c.value, "certainty": c.certainty, "status": c.status, "quote": c.quote,
-                            "start": c.start, "end": c.end} for c in claims if c.field != "evidence"]})
+                            "start": c.start, "end": c.end, "made_by": made_by.get(c.id)}
+                           for c in claims if c.field != "evidence"]})
 
 
 def entity_roles(engine: Engine, viewer: Viewer, names: list[str]) -> list[dict]:

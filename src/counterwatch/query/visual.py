@@ -1,14 +1,17 @@
-"""Data for pictures: deployments by country (map), actors and deployments (network), dates (timeline)."""
+"""Data for pictures: deployments by country and as located points (map), actors and deployments
+(network), each program's dated events (timeline)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
 import pycountry
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, and_, or_, select
 from sqlalchemy.orm import Session
 
+from counterwatch.data import load
 from counterwatch.extract.entities import key
+from counterwatch.extract.places import coordinates_of
 from counterwatch.query.viewer import Viewer
 from counterwatch.store import schema as t
 
@@ -81,17 +84,60 @@ def network_data(engine: Engine, viewer: Viewer, technology: str | None = None, 
         return viewer.scrub({"nodes": list(nodes.values()), "edges": edges})
 
 
-def timeline_data(engine: Engine, viewer: Viewer) -> list[dict]:
-    """Dated events: deployment starts (claimed) and the publication of sources with a claim `viewer` sees."""
+def map_points(engine: Engine, viewer: Viewer, technology: str | None = None,
+               certainty: str | None = None) -> list[dict]:
+    """A point per deployment with a place the gazetteer locates (its first such place claim), with its
+    certainty (its first certainty claim) and its record's address."""
     with Session(engine) as session:
-        events = []
-        for c in session.scalars(select(t.Claim).where(t.Claim.record_type == "deployment", t.Claim.field == "start",
-                                                       viewer.visible())):
-            d = session.get(t.Deployment, c.record_id)
-            events.append({"date": c.value, "label": f"start: {d.name}", "href": f"/deployments/{d.id}",
-                           "certainty": c.certainty, "quote": c.quote})
-        for s in session.scalars(select(t.Source).where(t.Source.published.isnot(None), t.Source.id.in_(
-                select(t.Claim.source_id).where(viewer.visible())))):
-            events.append({"date": s.published[:10], "label": f"published: {s.title or s.uri}", "href": f"/sources/{s.id}",
-                           "certainty": None, "quote": None})
-        return viewer.scrub(sorted(events, key=lambda e: e["date"]))
+        keep = _deployment_filter(session, viewer, technology, None, certainty)
+        places: dict[int, list[str]] = defaultdict(list)
+        certainties: dict[int, str] = {}
+        for rid, field, value in session.execute(
+                select(t.Claim.record_id, t.Claim.field, t.Claim.value).where(
+                    t.Claim.record_type == "deployment", t.Claim.field.in_(["place", "certainty"]), viewer.visible())
+                .order_by(t.Claim.id)):
+            if rid in keep:
+                places[rid].append(value) if field == "place" else certainties.setdefault(rid, value)
+        names = dict(session.execute(select(t.Deployment.id, t.Deployment.name)
+                                     .where(t.Deployment.id.in_(list(places)))).all()) if places else {}
+    out = []
+    for rid in sorted(places):
+        located = next(((p, c) for p in places[rid] if (c := coordinates_of(p))), None)
+        if located is None:
+            continue
+        (place, (lat, lon)) = located
+        out.append({"id": rid, "name": names.get(rid), "place": place, "lat": lat, "lon": lon,
+                    "certainty": certainties.get(rid), "href": f"/deployments/{rid}"})
+    return viewer.scrub(out)
+
+
+def timeline_data(engine: Engine, viewer: Viewer) -> list[dict]:
+    """Each program's events from its claims (data/editing.yml: start, contract, suspension, end,
+    denial): a dated field's value is its date; a status or a denial is dated by its source's
+    publication (undated sources give no event). One event per program, kind, date and source."""
+    cfg = load("editing.yml")["timeline"]
+    dated, by_status, denial = cfg["dated_fields"], cfg["status_events"], cfg["denied_event"]
+    with Session(engine) as session:
+        claims = session.execute(
+            select(t.Claim, t.Deployment.name, t.Source.published)
+            .join(t.Deployment, t.Deployment.id == t.Claim.record_id).join(t.Source, t.Source.id == t.Claim.source_id)
+            .where(t.Claim.record_type == "deployment", viewer.visible(),
+                   or_(t.Claim.field.in_(list(dated)), and_(t.Claim.field == "status", t.Claim.value.in_(list(by_status))),
+                       t.Claim.certainty == "denied")).order_by(t.Claim.id)).all()
+    events, seen = [], set()
+    for c, program, published in claims:
+        found = []
+        if c.field in dated:
+            found.append((dated[c.field], c.value))
+        if c.field == "status" and c.value in by_status and published:
+            found.append((by_status[c.value], published[:10]))
+        if c.certainty == "denied" and published:
+            found.append((denial, published[:10]))
+        for kind, date in found:
+            if (c.record_id, kind, date, c.source_id) in seen:
+                continue
+            seen.add((c.record_id, kind, date, c.source_id))
+            events.append({"program_id": c.record_id, "program": program, "event": kind, "date": date,
+                           "label": f"{kind}: {program}", "href": f"/deployments/{c.record_id}",
+                           "certainty": c.certainty, "quote": c.quote, "source_id": c.source_id})
+    return viewer.scrub(sorted(events, key=lambda e: (e["program"], e["program_id"], e["date"])))

@@ -52,6 +52,13 @@ def recent(engine: Engine, limit: int = 50) -> list[dict[str, Any]]:
         return [_as_dict(j) for j in session.scalars(select(t.IngestJob).order_by(t.IngestJob.id.desc()).limit(limit))]
 
 
+def failed(engine: Engine, limit: int = 200) -> list[dict[str, Any]]:
+    """The ingest report: jobs that failed, newest first, each with the input and the reason."""
+    with Session(engine) as session:
+        return [_as_dict(j) for j in session.scalars(select(t.IngestJob).where(t.IngestJob.status == "failed")
+                                                     .order_by(t.IngestJob.id.desc()).limit(limit))]
+
+
 def requeue_running(engine: Engine) -> int:
     """Jobs a stopped worker left running go back to the queue (their input is still in the row)."""
     with Session(engine) as session, session.begin():

@@ -90,23 +90,30 @@ def judge(engine: Engine, left_id: int, right_id: int, judgement: str, editor: s
             session.add(j)
         else:
             j.judgement, j.editor = judgement, editor
-        audit.record(session, editor, f"judgement.{judgement}", f"entity:{left_id}~{right_id}", after={"score": score_})
-        if judgement == "positive":
-            _merge(session, left_id, right_id)
+        moved = _merge(session, left_id, right_id) if judgement == "positive" else None
+        audit.record(session, editor, f"judgement.{judgement}", f"entity:{left_id}~{right_id}",
+                     after={"score": score_, **({"moved": moved} if moved else {})})
 
 
-def _merge(session: Session, keep: int, gone: int) -> None:
+def _merge(session: Session, keep: int, gone: int) -> dict:
+    """Merge `gone` into `keep`; returns what moved (claims, relation ends, aliases), which a split undoes."""
     keeper, other = session.get(t.Entity, keep), session.get(t.Entity, gone)
     have = {a.key for a in keeper.aliases} | {keeper.key}
+    aliases = []
     for name, key in [(other.name, other.key), *((a.name, a.key) for a in other.aliases)]:
         if key not in have:
             keeper.aliases.append(t.Alias(name=name, key=key))
             have.add(key)
+            aliases.append(key)
+    claims = session.scalars(select(t.Claim.id).where(t.Claim.record_type == "entity", t.Claim.record_id == gone)).all()
+    subjects = session.scalars(select(t.Relation.id).where(t.Relation.subject_id == gone)).all()
+    objects = session.scalars(select(t.Relation.id).where(t.Relation.object_id == gone)).all()
     session.execute(update(t.Claim).where(t.Claim.record_type == "entity", t.Claim.record_id == gone)
                     .values(record_id=keep))
     session.execute(update(t.Relation).where(t.Relation.subject_id == gone).values(subject_id=keep))
     session.execute(update(t.Relation).where(t.Relation.object_id == gone).values(object_id=keep))
     other.merged_into = keep
+    return {"claims": list(claims), "subjects": list(subjects), "objects": list(objects), "aliases": aliases}
 
 
 def auto_merge(engine: Engine) -> int:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
+import asyncio
+import time
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, Response, UploadFile
 from pydantic import BaseModel
 from sqlalchemy import Engine
 
 from counterwatch.ingest import InputError
+from counterwatch.limits import LIMITS
 from counterwatch.query import listing, records, visual
 from counterwatch.query.search import search as run_search
 from counterwatch.query.viewer import Viewer
@@ -80,11 +84,15 @@ def post_review(claim_id: RecordId, body: ReviewIn, db: Engine = Depends(engine)
 
 
 @router.get("/queue")
-def get_queue(order: str = "source", limit: int = bounded_int(100, 1000), db: Engine = Depends(engine),
-              user=Depends(require("editor"))) -> list[dict]:
-    """Proposed claims to review (editors only); order=uncertainty puts the model's least sure first."""
+def get_queue(order: str = "source", limit: int = bounded_int(100, 1000), source_id: int | None = None,
+              field: str | None = None, certainty: str | None = None,
+              min_confidence: float | None = Query(None, ge=0, le=1), max_confidence: float | None = Query(None, ge=0, le=1),
+              db: Engine = Depends(engine), user=Depends(require("editor"))) -> list[dict]:
+    """Proposed claims to review (editors only), narrowed by source, field, certainty and the model's
+    confidence; order=uncertainty puts the model's least sure first."""
     try:
-        return proposed(db, limit=limit, order=order)
+        return proposed(db, limit=limit, order=order, source_id=source_id, field=field, certainty=certainty,
+                        min_confidence=min_confidence, max_confidence=max_confidence)
     except ReviewError as exc:
         raise HTTPException(400, str(exc)) from None
 
@@ -105,6 +113,13 @@ def get_map(technology: str | None = None, certainty: str | None = None, db: Eng
     return visual.map_data(db, who, technology=technology, certainty=certainty)
 
 
+@router.get("/map/points")
+def get_map_points(technology: str | None = None, certainty: str | None = None, db: Engine = Depends(engine),
+                   who: Viewer = Depends(viewer)) -> list[dict]:
+    """A point per deployment with a place the gazetteer locates: coordinates, certainty, record address."""
+    return visual.map_points(db, who, technology=technology, certainty=certainty)
+
+
 @router.get("/network")
 def get_network(technology: str | None = None, country: str | None = None, certainty: str | None = None,
                 db: Engine = Depends(engine), who: Viewer = Depends(viewer)) -> dict:
@@ -114,6 +129,7 @@ def get_network(technology: str | None = None, country: str | None = None, certa
 
 @router.get("/timeline")
 def get_timeline(db: Engine = Depends(engine), who: Viewer = Depends(viewer)) -> list[dict]:
+    """Each program's dated events (start, contract, suspension, end, denial) from its claims."""
     return visual.timeline_data(db, who)
 
 
@@ -176,26 +192,45 @@ def delete_token(token_id: int, db: Engine = Depends(engine), user=Depends(requi
 
 
 @router.post("/sources", status_code=202, dependencies=[Depends(check_csrf)])
-async def post_source(request: Request, url: str = Form(""), text: str = Form(""), title: str = Form(""),
-                      file: UploadFile | None = None, user=Depends(require("editor"))) -> dict:
-    """Add a source (a file, a URL or text; editor token, or session and CSRF): answered at once with a
-    job to poll at /api/jobs/{id}, while the server's worker extracts and stores it."""
+async def post_source(request: Request, response: Response, url: str = Form(""), text: str = Form(""),
+                      title: str = Form(""), file: UploadFile | None = None,
+                      wait: float = Form(0, ge=0, le=LIMITS.job_wait_s), user=Depends(require("editor")),
+                      editor_view: Viewer = Depends(viewer)) -> dict:
+    """Add a source (a file, a URL or text; editor token, or session and CSRF): answered at once (202)
+    with a job to poll at /api/jobs/{id}, while the server's worker extracts and stores it. With
+    `wait` (seconds), the answer waits that long for the job: 200 with the job as /api/jobs/{id} gives
+    it (the stored source's id and claims, or why it failed) once finished, else 202 to poll on."""
     try:
         job_id = await queue_input(request.app, user[0], url, text, title, file)
     except InputError as exc:
         raise HTTPException(400, str(exc)) from None
+    db = request.app.state.engine
+    deadline = time.monotonic() + wait
+    while wait:
+        job = _job(db, job_id, editor_view)
+        if job["status"] in ("done", "failed"):
+            response.status_code = 200
+            return job
+        if time.monotonic() >= deadline:
+            break
+        await asyncio.sleep(jobs.POLL_S)
     return {"job_id": job_id, "status": "queued", "poll": f"/api/jobs/{job_id}"}
+
+
+def _job(db: Engine, job_id: int, editor_view: Viewer) -> dict | None:
+    job = jobs.get(db, job_id)
+    if job is not None and job["status"] == "done" and job["source_id"] is not None:
+        job["source_claims"] = (listing.source_with_claims(db, editor_view, job["source_id"]) or {}).get("claims", [])
+    return job
 
 
 @router.get("/jobs/{job_id}")
 def get_job(job_id: RecordId, db: Engine = Depends(engine), user=Depends(require("editor")),
             editor_view: Viewer = Depends(viewer)) -> dict:
     """A job's status and step; once done, the stored source's id and its claims."""
-    job = jobs.get(db, job_id)
+    job = _job(db, job_id, editor_view)
     if job is None:
         raise HTTPException(404, f"no job {job_id}")
-    if job["status"] == "done" and job["source_id"] is not None:
-        job["source_claims"] = (listing.source_with_claims(db, editor_view, job["source_id"]) or {}).get("claims", [])
     return job
 
 

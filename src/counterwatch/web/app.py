@@ -21,7 +21,7 @@ from counterwatch.limits import LIMITS
 from counterwatch.query.search import QueryError
 from counterwatch.store import connect
 from counterwatch.store.db import is_timeout
-from counterwatch.web import api, auth, pages
+from counterwatch.web import api, auth, downloads, entities, pages, workbench
 
 STATIC = Path(__file__).with_name("static")
 
@@ -66,6 +66,12 @@ def create_app(engine: Engine | None = None, open_editing: bool = False, secret_
     app.state.login_failures = defaultdict(deque)  # (client, user name) -> times of failed logins
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router, prefix="/api")
+    app.include_router(workbench.api, prefix="/api")
+    app.include_router(workbench.pages)
+    app.include_router(downloads.api, prefix="/api")
+    app.include_router(downloads.pages)
+    app.include_router(entities.api, prefix="/api")
+    app.include_router(entities.pages)
     app.include_router(auth.router)
     app.include_router(pages.router)
 

@@ -14,6 +14,8 @@ from counterwatch.query import listing, records
 from counterwatch.query.search import QueryError, search as run_search
 from counterwatch.query.viewer import Viewer
 from counterwatch.store import jobs
+from counterwatch.query.workbench import source_records
+from counterwatch.store.editing import vocabulary
 from counterwatch.store.review import ReviewError, review
 from counterwatch.web.auth import check_csrf, csrf_token, current_user, require, viewer
 from counterwatch.web.deps import RecordId, engine
@@ -75,7 +77,10 @@ def source_page(request: Request, source_id: RecordId, db: Engine = Depends(engi
     src = listing.source_with_claims(db, who, source_id)
     if src is None:
         raise HTTPException(404, f"no source {source_id}")
-    return _page(request, "source.html", src=src)
+    user = current_user(request)
+    editing = bool(user) and user[1] in ("editor", "admin")  # only they make claims: names unredacted
+    return _page(request, "source.html", src=src, choices=source_records(db, source_id) if editing else None,
+                 vocab=vocabulary())
 
 
 @router.post("/claims/{claim_id}/review", dependencies=[Depends(check_csrf)])

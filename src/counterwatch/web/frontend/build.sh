@@ -10,3 +10,5 @@ cp node_modules/topojson-client/dist/topojson-client.min.js "$vendor/"
 cp node_modules/world-atlas/countries-110m.json "$vendor/"
 cp node_modules/cytoscape/dist/cytoscape.min.js "$vendor/"
 cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css "$vendor/"
+cp node_modules/layout-base/layout-base.js node_modules/cose-base/cose-base.js \
+   node_modules/cytoscape-fcose/cytoscape-fcose.js node_modules/supercluster/dist/supercluster.min.js "$vendor/"
