@@ -1,0 +1,77 @@
+"""Hints the parse alone misses: country cues of unparsed lines, the look of unknown place names,
+organizations named again by their kind, and supplies implied without a sentence naming both."""
+
+from __future__ import annotations
+
+from counterwatch.extract import coreference, place_shapes
+from counterwatch.extract.country_cues import line_cues
+from counterwatch.extract.learned import Refiner
+from counterwatch.extract.linear import LinearModel
+from counterwatch.extract.model import Entity
+from counterwatch.ingest import Source
+
+
+def _line(text: str) -> list[tuple[str, str]]:
+    return [(c.country, text[c.start:c.end]) for c in line_cues(text, 0, len(text))]
+
+
+def test_header_lines_give_currencies_demonyms_and_countries():
+    assert ("KR", "KRW") in _line("Estimated value: KRW 4,500,000,000 (VAT included)")
+    assert ("SE", "Swedish") in _line("Domstolsarkivet - Swedish court decisions (English summaries)")
+    assert ("CL", "Chile") in _line("Portal de Compras Municipales - Sur de Chile")
+    assert _line("Home | Search decisions | About | Contact") == []
+    cues = line_cues("Tender notice, page 2: Mombasa", 7, 13)  # only the span asked for
+    assert cues == []
+
+
+def test_unknown_place_names_lean_to_the_countries_they_look_from():
+    for name, country in [("Norrhamnsvik", "SE"), ("Kotabaru Selatan", "ID"), ("Zarechensk", "RU")]:
+        ranked = place_shapes.likely_countries(name)
+        assert ranked[0][0] == country, (name, ranked)
+        probs = [p for _, p in ranked]
+        assert probs == sorted(probs, reverse=True) and sum(probs) <= 1.0 + 1e-9
+    assert place_shapes.likely_countries("123 --") == ()
+
+
+def _resolve(text: str, entities: list[Entity]) -> dict[str, str]:
+    index = {}
+    for e in entities:
+        start = text.index(e.name)
+        index[(start, start + len(e.name))] = e.name
+    spans, pos = [], 0
+    for sentence in text.split(". "):
+        spans.append((pos, pos + len(sentence) + 1))
+        pos += len(sentence) + 2
+    got = coreference.resolve(text, spans, {e.name: e for e in entities}, index)
+    return {f"{text[a:b]}@{a}": name for (a, b), name in got.items()}
+
+
+def test_the_kind_of_an_organization_names_it_again():
+    text = ("Norrhamn Municipality flies drones over the park. Skyvakt Nordic AB supplies them. "
+            "The drones are run by the municipality's security unit. The company declined to comment. "
+            "The court heard the ministry of justice. The municipalities disagree.")
+    ents = [Entity("Norrhamn Municipality", "place"), Entity("Skyvakt Nordic AB", "organization")]
+    got = _resolve(text, ents)
+    assert got[f"municipality@{text.index('municipality')}"] == "Norrhamn Municipality"
+    assert got[f"company@{text.index('company')}"] == "Skyvakt Nordic AB"
+    assert not any(k.startswith(("court", "ministry", "municipalities")) for k in got)
+
+
+def test_a_kind_names_only_a_recent_organization():
+    text = "Vantix Ltd won. " + "Nothing happened then. " * 8 + "The company was paid."
+    assert _resolve(text, [Entity("Vantix Ltd", "organization")]) == {}
+
+
+def test_implied_supplies_cite_the_supplier_sentence_when_none_names_both(extractor):
+    text = ("The Harlow Police Service has used face recognition cameras in London since 2021. "
+            "The cameras were installed by Vantix Ltd under a four-year contract.")
+    # a roles model that knows the two names: the relation model never fires, so the relation is implied
+    roles = LinearModel(("none", "operator", "supplier"), {"nw=harlow": (0, 6, 0), "nw=vantix": (0, 0, 6)}, (2, 0, 0))
+    never = LinearModel(("none", "supplies>"), {}, (9, 0))
+    refiner = Refiner({"roles": roles, "relations": never}, {}, "test")
+    _, ctx = extractor.contexts([Source(uri="t.txt", text=text)])[0]
+    refiner.refine(ctx)
+    rel = [r for r in ctx.relations if r.predicate == "supplies"]
+    assert [(r.subject, r.object) for r in rel] == [("Vantix Ltd", "Harlow Police Service")]
+    assert rel[0].evidence.quote.startswith("The cameras were installed by Vantix Ltd")
+    assert text[rel[0].evidence.start:rel[0].evidence.end] == rel[0].evidence.quote
