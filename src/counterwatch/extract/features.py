@@ -22,6 +22,7 @@ WINDOW_WORDS = 4  # words each side of a mention that describe its context
 MAX_PAIR_GAP = 6  # mentions apart two ends of a relation candidate may stand
 CROSS_MENTIONS = 3  # mentions of each of two adjacent sentences paired across them (35 of 109 dev relations)
 CUE_KINDS = ("entity", "place", "org", "name", "demonym", "based", "currency", "civic", "company", "header", "shape")
+SHORT_SENTENCES = 4  # a text this short is a summary: its first actor is most often the one it is about
 HEADER_CHARS = 600  # start of the page whose words hint at its genre (tender, ruling, minutes)
 _WORD = re.compile(r"[a-z][a-z'-]+|\d{4}")
 
@@ -160,6 +161,15 @@ def role_features(ctx: Context, dep: Deployment, name: str, pool: list[int], cor
             out[f"in_{where}"] = out.get(f"in_{where}", 0.0) + 1.0
             _mention_context(ctx, i, a, b, "m:", out)
     out["mentions_doc"] = min(len(e.mentions), 10) / 10
+    # an incident summary of a few sentences opens with the actor it is about
+    short = "short:" if len(ctx.spans) <= SHORT_SENTENCES else ""
+    first = next((m for i in range(min(2, len(ctx.spans))) for _, _, m in ctx.by_sentence[i]
+                  if ctx.entities[m].type != "place"), None)
+    if first == name:
+        out[f"{short}first_actor"] = 1.0
+    for k in ("rule_operator", "rule_supplier"):
+        if short and k in out:
+            out[short + k] = 1.0
     out["first_sentence"] = float(any(ctx.sentence_at(m.start) == min(pool) for m in e.mentions)) if pool else 0.0
     out["mentions_near"] = min(n, 6) / 6
     out[f"deployments={min(len(ctx.deployments), 4)}"] = 1.0
