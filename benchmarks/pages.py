@@ -14,7 +14,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from counterwatch.extract import Extractor
-from counterwatch.ingest import iter_sources
+from counterwatch.ingest.readers import iter_sources
 from counterwatch.store import connect, store_extraction
 from counterwatch.web.app import create_app
 

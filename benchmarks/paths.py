@@ -13,8 +13,9 @@ import time
 
 import networkx as nx
 
-from counterwatch.query.graph import CREDIBILITY, EdgeClaim
+from counterwatch.query.graph import EdgeClaim
 from counterwatch.query.paths import paths, views
+from counterwatch.register import REGISTER
 
 
 def synthetic(edges: int, seed: int) -> nx.MultiDiGraph:
@@ -22,14 +23,14 @@ def synthetic(edges: int, seed: int) -> nx.MultiDiGraph:
     nodes = edges // 5
     hubs = max(10, nodes // 1000)
     g = nx.MultiDiGraph()
-    levels = list(CREDIBILITY)
+    levels = list(REGISTER.certainties)
     for i in range(nodes):
         g.add_node(f"n{i}", label=f"actor {i}", kind="organization", aliases=[])
     for j in range(edges):
         u = f"n{rng.randrange(nodes)}"
         v = f"n{rng.randrange(hubs)}" if rng.random() < 0.3 else f"n{rng.randrange(nodes)}"
         level = levels[rng.randrange(4)]
-        g.add_edge(u, v, weight=CREDIBILITY[level],
+        g.add_edge(u, v, weight=REGISTER.weight(level),
                    claim=EdgeClaim("collaborates_with", level, j % 1000, "source", "quote", j))
     return g
 

@@ -32,12 +32,12 @@ sys.path.insert(0, str(Path(__file__).parent))
 from corpus import POOLS, generate  # noqa: E402
 
 from counterwatch.extract.nlp import MODEL_PACKAGES  # noqa: E402
-from counterwatch.ingest import Source  # noqa: E402
+from counterwatch.ingest.source import Source  # noqa: E402
+from counterwatch.pipeline.intake import finish, ingest  # noqa: E402
 from counterwatch.query.paths import AmbiguousName, UnknownName, between, prepare  # noqa: E402
 from counterwatch.query.search import search  # noqa: E402
 from counterwatch.query.viewer import STAFF  # noqa: E402
 from counterwatch.store import connect  # noqa: E402
-from counterwatch.store.intake import finish, ingest  # noqa: E402
 from counterwatch.store.writer import stats  # noqa: E402
 
 SEARCHES = 200

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from counterwatch.extract import Extractor, to_json
-from counterwatch.ingest import Source
+from counterwatch.ingest.source import Source
 from counterwatch.store import connect
 
 ROOT = Path(__file__).resolve().parents[1]

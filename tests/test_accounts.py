@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from counterwatch.cli import app
-from counterwatch.ingest import Source
+from counterwatch.ingest.source import Source
 from counterwatch.store import store_extraction
 from counterwatch.store.accounts import AccountError, add_user, allows, authenticate, new_token, user_for_token
 from counterwatch.store.audit import entries

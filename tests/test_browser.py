@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from counterwatch.ingest import iter_sources
+from counterwatch.ingest.readers import iter_sources
 from counterwatch.store import connect, store_extraction
 from counterwatch.web.app import create_app
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from counterwatch.ingest import Source
+from counterwatch.ingest.source import Source
 from counterwatch.store import connect, store_extraction
 from counterwatch.web.app import create_app
 

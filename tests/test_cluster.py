@@ -7,9 +7,10 @@ import pytest
 from typer.testing import CliRunner
 
 from counterwatch.cli import app
-from counterwatch.ingest import Source, iter_sources
-from counterwatch.store.cluster import ingest_on_cluster
-from counterwatch.store.intake import ingest
+from counterwatch.ingest.readers import iter_sources
+from counterwatch.ingest.source import Source
+from counterwatch.pipeline.cluster import ingest_on_cluster
+from counterwatch.pipeline.intake import ingest
 from counterwatch.store.writer import stats
 
 from conftest import ROOT

@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from counterwatch.ingest import Source
+from counterwatch.ingest.source import Source
 from counterwatch.store import connect, store_extraction
 from counterwatch.store import schema as t
 from counterwatch.store.backup import backup, restore

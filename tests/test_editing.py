@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from counterwatch.ingest import Source
+from counterwatch.ingest.source import Source
 from counterwatch.store import schema as t
 from counterwatch.store import store_extraction
 from counterwatch.store.editing import EditError, add_claim

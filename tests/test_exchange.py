@@ -11,7 +11,7 @@ import pytest
 from followthemoney import model
 
 from counterwatch.exchange import dump, ftm, graphs, snapshot, tabular
-from counterwatch.ingest import Source
+from counterwatch.ingest.source import Source
 from counterwatch.query.viewer import STAFF, public_viewer
 from counterwatch.store import connect, store_extraction
 from counterwatch.store.review import review

@@ -7,8 +7,8 @@ from counterwatch.extract import coreference, place_shapes
 from counterwatch.extract.country_cues import line_cues
 from counterwatch.extract.learned import Refiner
 from counterwatch.extract.linear import LinearModel
-from counterwatch.extract.model import Entity
-from counterwatch.ingest import Source
+from counterwatch.findings import Entity
+from counterwatch.ingest.source import Source
 
 
 def _line(text: str) -> list[tuple[str, str]]:

@@ -15,8 +15,10 @@ from hypothesis import strategies as st
 
 from conftest import ROOT
 from counterwatch.extract import to_json
-from counterwatch.ingest import InputError, Source, read
 from counterwatch.ingest.debris import segments
+from counterwatch.ingest.errors import InputError
+from counterwatch.ingest.readers import read
+from counterwatch.ingest.source import Source
 from counterwatch.limits import LIMITS
 from counterwatch.query.search import QueryError, search
 from counterwatch.query.viewer import STAFF
@@ -142,7 +144,7 @@ def test_giant_line_is_cut_into_bounded_pieces_with_exact_offsets(extractor):
 
 
 def test_nul_and_surrogates_become_replacement_characters_on_both_databases(engine, extractor, tmp_path):
-    from counterwatch.store.intake import ingest
+    from counterwatch.pipeline.intake import ingest
 
     body = "Police in Oslo use drones over protests, the city said. " * 200  # NUL after the first 8 KiB
     bad = tmp_path / "a_bad.txt"

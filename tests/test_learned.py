@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 
 from counterwatch.extract.learned import Refiner
 from counterwatch.extract.linear import LinearModel
-from counterwatch.ingest import Source
+from counterwatch.ingest.source import Source
 from counterwatch.learn import train as T
 from counterwatch.learn.feedback import reviewed_documents
-from counterwatch.store import store_extraction
 from counterwatch.store import schema as t
+from counterwatch.store import store_extraction
 from counterwatch.store.review import review
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"

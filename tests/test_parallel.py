@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 from counterwatch.extract import parallel
-from counterwatch.ingest import Source
+from counterwatch.ingest.source import Source
 
 
 def test_workers_read_a_bounded_window_ahead_and_keep_order():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from counterwatch.ingest import Source
+from counterwatch.ingest.source import Source
 from counterwatch.query import graph
 from counterwatch.query.paths import AmbiguousName, UnknownName, paths, prepare, resolve
 from counterwatch.query.viewer import STAFF
@@ -112,7 +112,8 @@ def test_paths_through_the_core_match_every_simple_path_of_the_whole_graph():
 
     import networkx as nx
 
-    from counterwatch.query.graph import CREDIBILITY, EdgeClaim
+    from counterwatch.query.graph import EdgeClaim
+    from counterwatch.register import REGISTER
 
     rng, compared = random.Random(3), 0
     for trial in range(60):
@@ -122,7 +123,7 @@ def test_paths_through_the_core_match_every_simple_path_of_the_whole_graph():
         for j in range(rng.randint(22, 30)):
             u, v = rng.sample(range(24), 2)
             level = rng.choice(["documented", "reported", "alleged"])
-            g.add_edge(f"n{u}", f"n{v}", weight=CREDIBILITY[level],
+            g.add_edge(f"n{u}", f"n{v}", weight=REGISTER.weight(level),
                        claim=EdgeClaim("collaborates_with", level, j, None, "quote", j))
         simple = nx.Graph(g.to_undirected())
         a, b = rng.sample(list(g.nodes), 2)

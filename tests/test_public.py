@@ -8,7 +8,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from counterwatch.ingest import Source
+from counterwatch.ingest.source import Source
 from counterwatch.store import store_extraction
 from counterwatch.store.accounts import add_user, new_token
 from counterwatch.web.app import create_app

@@ -18,8 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from counterwatch.cli import EXPORT_FORMATS, app as cli
-from counterwatch.ingest import Source
+from counterwatch.cli import app as cli
+from counterwatch.exchange.formats import FORMATS
+from counterwatch.ingest.source import Source
 from counterwatch.store import connect, store_extraction
 from counterwatch.store import schema as t
 from counterwatch.store.accounts import add_user, remove_user, set_protected
@@ -195,7 +196,7 @@ def test_no_identity_sees_a_protected_name_or_an_unreviewed_claim(register, caps
     assert viewer.get("/api/sources/2").status_code == 404  # a source nothing accepted rests on: unseen, as for the public
     exports = CliRunner()
     url = engine.url.render_as_string(hide_password=False)
-    for fmt in EXPORT_FORMATS:
+    for fmt in FORMATS:
         r = exports.invoke(cli, ["export", "--format", fmt, "--public", "--database", url])
         assert r.exit_code == 0, r.output
         assert not _leaks(r.output, [], secrets_, proposals_visible=False), fmt

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from counterwatch.ingest import InputError, iter_sources, read
+from counterwatch.ingest.errors import InputError
+from counterwatch.ingest.readers import iter_sources, read
 
 ARTICLE = "Police in Lyon deployed facial recognition cameras supplied by Idemia, the city said. " * 5
 

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from counterwatch.cli import app as cli
-from counterwatch.ingest import Source
+from counterwatch.ingest.source import Source
 from counterwatch.query.redaction import MASK, PROTECTED, Redactor
 from counterwatch.store import connect, store_extraction
 from counterwatch.store.accounts import add_user, new_token, remove_user, set_password, set_role, tokens

@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from counterwatch.extract.model import Evidence
-from counterwatch.ingest import Source
+from counterwatch.findings import Evidence
+from counterwatch.ingest.source import Source
 from counterwatch.query.viewer import STAFF
-from counterwatch.store import store_extraction
 from counterwatch.store import schema as t
+from counterwatch.store import store_extraction
 from counterwatch.store.writer import stats
 
 

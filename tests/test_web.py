@@ -8,7 +8,7 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
-from counterwatch.ingest import Source
+from counterwatch.ingest.source import Source
 from counterwatch.store import connect, store_extraction
 from counterwatch.web.app import create_app
 

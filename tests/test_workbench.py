@@ -7,7 +7,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from counterwatch.ingest import Source
+from counterwatch.ingest.source import Source
 from counterwatch.store import connect, store_extraction
 from counterwatch.store.audit import entries
 from counterwatch.web.app import create_app

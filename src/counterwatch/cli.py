@@ -11,14 +11,23 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from counterwatch.ingest import InputError, Source, iter_sources
+from counterwatch.ingest.errors import InputError
+from counterwatch.ingest.readers import iter_sources
+from counterwatch.ingest.source import Source
 from counterwatch.limits import LIMITS
+from counterwatch.register import REGISTER
 
 app = typer.Typer(help="Counterwatch: an evidence register of surveillance deployments.", no_args_is_help=True)
 out = Console()
 err = Console(stderr=True)
 DatabaseOpt = Annotated[str | None, typer.Option("--database", envvar="COUNTERWATCH_DATABASE_URL",
                                                  help="SQLAlchemy URL (default: SQLite file in the data folder).")]
+
+
+def _one_of(names) -> str:
+    """'a, b or c.' for an option's help (the register's vocabulary, never a copy of it)."""
+    names = list(names)
+    return (", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else "".join(names)) + "."
 
 
 @app.callback()
@@ -77,7 +86,7 @@ def ingest(
 ) -> None:
     """Extract and store sources with their claims; identical content is skipped."""
     from counterwatch.store import connect
-    from counterwatch.store.intake import finish, ingest as run_ingest
+    from counterwatch.pipeline.intake import finish, ingest as run_ingest
 
     engine = connect(database)
     progress = Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -92,7 +101,7 @@ def ingest(
             progress.update(task, description=item.stem, advance=1)
 
         if dask:
-            from counterwatch.store.cluster import ingest_on_cluster
+            from counterwatch.pipeline.cluster import ingest_on_cluster
 
             try:
                 tally = dict(ingest_on_cluster(engine, iter_sources(inputs), dask, on_done=done))
@@ -128,12 +137,12 @@ def stats(
 def search(
     query: Annotated[str, typer.Argument(help="Words to find in claims and their quotes.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    certainty: Annotated[str | None, typer.Option(help="documented, reported, alleged, denied or speculative.")] = None,
+    certainty: Annotated[str | None, typer.Option(help=_one_of(REGISTER.certainties))] = None,
     country: Annotated[str | None, typer.Option(help="ISO 3166 alpha-2 code of deployments.")] = None,
     technology: Annotated[str | None, typer.Option(help="Taxonomy id, e.g. face_recognition.")] = None,
-    status: Annotated[str | None, typer.Option(help="ongoing, ended, planned, suspended or unknown.")] = None,
+    status: Annotated[str | None, typer.Option(help=_one_of(REGISTER.statuses))] = None,
     year: Annotated[int | None, typer.Option(help="Start year of deployments.")] = None,
-    actor: Annotated[str | None, typer.Option(help="Operator or supplier name (part of it).")] = None,
+    actor: Annotated[str | None, typer.Option(help=f"{_one_of(REGISTER.entity_fields)[:-1].capitalize()} name (part of it).")] = None,
     limit: Annotated[int, typer.Option(min=1, max=LIMITS.page_size_max)] = 20,
     database: DatabaseOpt = None,
 ) -> None:
@@ -570,24 +579,22 @@ def audit(
         out.print(f"{r['at']}  {r['actor']:<10} {r['action']:<18} {r['target']}  {r['after'] or ''}", highlight=False)
 
 
-EXPORT_FORMATS = ("ftm", "csv", "geojson", "graphml", "gexf", "dump")  # exchange/formats.py renders each
-
-
 @app.command("export")
 def export_register(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="ftm, csv, geojson, graphml, gexf or dump")] = "dump",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="A format of exchange/formats.py by name (an unknown "
+                                     "name lists them).")] = "dump",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File (default: standard output).")] = None,
     public: Annotated[bool, typer.Option("--public", help="What the public sees: accepted claims and the records, "
                                          "actors and sources they support; protected persons redacted.")] = False,
     database: DatabaseOpt = None,
 ) -> None:
     """Export the register: FollowTheMoney JSON lines, Atlas-style CSV, GeoJSON, GraphML/GEXF, full dump."""
-    from counterwatch.exchange.formats import render
+    from counterwatch.exchange.formats import FORMATS, render
     from counterwatch.query.viewer import STAFF, public_viewer
     from counterwatch.store import connect
 
-    if fmt not in EXPORT_FORMATS:
-        raise typer.BadParameter(f"one of {', '.join(EXPORT_FORMATS)}", param_hint="--format")
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"one of {', '.join(FORMATS)}", param_hint="--format")
     engine = connect(database)
     text = render(engine, public_viewer(engine) if public else STAFF, fmt)
     if output:
@@ -600,29 +607,21 @@ def export_register(
 @app.command("import")
 def import_register(
     path: Annotated[Path, typer.Argument(help="A dump (.json), FollowTheMoney entities (.jsonl/.ftm) or Atlas-like CSV.")],
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="An importable format of exchange/formats.py "
+                                            "by name (default: by the file's name).")] = None,
     database: DatabaseOpt = None,
 ) -> None:
     """Import a register dump, FtM JSON lines or the CSV shape; imported files are kept as sources."""
-    from counterwatch.exchange.dump import import_dump
-    from counterwatch.exchange.imports import from_csv, from_ftm
+    from counterwatch.exchange.formats import import_text, of_file
     from counterwatch.store import connect
 
     try:
         text = path.read_text(encoding="utf-8")
-        engine = connect(database)
-        if path.suffix.lower() == ".csv":
-            result = from_csv(engine, text, str(path))
-            message = f"{result.status}: {result.claims} claim(s)"
-        elif path.suffix.lower() in (".jsonl", ".ftm", ".ndjson"):
-            result = from_ftm(engine, text, str(path))
-            message = f"{result.status}: {result.claims} claim(s)"
-        else:
-            counts = import_dump(engine, json.loads(text))
-            message = f"imported {counts['sources']} source(s), {counts['claims']} claim(s)"
+        imported = import_text(connect(database), fmt or of_file(str(path)).name, text, str(path))
     except (OSError, ValueError, KeyError) as exc:
         err.print(f"[red]error[/red] {path}: {exc}", highlight=False)
         raise typer.Exit(1) from None
-    out.print(message)
+    out.print(str(imported))
 
 
 def _summary(data: dict) -> None:
@@ -637,7 +636,7 @@ def _summary(data: dict) -> None:
     for d in data["deployments"]:
         out.print(f"\n[bold cyan]{d['name']}[/bold cyan]  \\[{d['certainty']}] {d['status']}"
                   + (f" since {d['start']}" if d["start"] else ""), highlight=False)
-        for field in ("technologies", "operators", "suppliers", "places", "targets"):
+        for field in (f.attribute for f in REGISTER.deployment.values() if f.attribute and not f.single):
             if d[field]:
                 out.print(f"  {field}: {', '.join(d[field])}", highlight=False)
         for quote in d["evidence"][:3]:

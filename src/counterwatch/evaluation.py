@@ -9,7 +9,8 @@ import time
 from pathlib import Path
 
 from counterwatch.extract import Extractor, to_json
-from counterwatch.ingest import InputError, iter_sources
+from counterwatch.ingest.errors import InputError
+from counterwatch.ingest.readers import iter_sources
 
 
 def extract_to(inputs: list[str], out_dir: Path, extractor: Extractor) -> int:

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from counterwatch.exchange import snapshot
-from counterwatch.extract.entities import key
+from counterwatch.names import key
 from counterwatch.query.redaction import PROTECTED
 from counterwatch.query.viewer import Viewer
 from counterwatch.store import facets

@@ -1,9 +1,10 @@
 """FollowTheMoney entities (JSON lines) for Aleph and OpenSanctions-style tools.
 
-Organisation kinds map to schemata (agency -> PublicBody, vendor/company -> Company); deployments
-become Projects with ProjectParticipants (role operator / supplier); relations become Membership,
-Payment, Associate or UnknownLink; every source is a Document linked by Documentation. The quote a
-statement rests on travels in `summary`/`description` and the source URL in `sourceUrl`.
+The schemata come from register.yml: organisation kinds map to schemata (agency -> PublicBody,
+vendor/company -> Company); deployments become Projects with a ProjectParticipant per entity-valued
+field (role operator / supplier); each predicate becomes its link schema (Membership, Payment, Associate,
+else UnknownLink); every source is a Document linked by Documentation. The quote a statement rests on
+travels in `summary`/`description` and the source URL in `sourceUrl`.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from collections.abc import Iterator
 from followthemoney import model
 
 from counterwatch.exchange.snapshot import Snapshot
+from counterwatch.register import REGISTER
 
 DATASET = "counterwatch"
-_ORG_SCHEMA = {"agency": "PublicBody", "vendor": "Company", "company": "Company"}
 
 
 def _make(schema: str, *id_parts: str):
@@ -37,7 +38,7 @@ def entities(snap: Snapshot) -> Iterator[dict]:
     for eid, e in snap.entities.items():
         if e.type == "place":
             continue
-        schema = "Person" if e.type == "person" else _ORG_SCHEMA.get(e.kind or "", "Organization")
+        schema = REGISTER.entity_schema(e.type, e.kind)
         proxy = _make(schema, str(eid), e.name)
         proxy.add("name", e.name)
         proxy.add("alias", snap.aliases.get(eid, []))
@@ -65,8 +66,9 @@ def entities(snap: Snapshot) -> Iterator[dict]:
             src = snap.sources[first.source_id]
             project.add("sourceUrl", src.uri if "://" in src.uri else None)
         yield project.to_dict()
-        for role in ("operator", "supplier"):
-            for name in snap.values("deployment", did, role):
+        for fld, spec in REGISTER.entity_fields.items():
+            role = spec.ftm_role
+            for name in snap.values("deployment", did, fld):
                 actor = by_name.get(name.lower())
                 if actor is None:
                     continue
@@ -74,7 +76,7 @@ def entities(snap: Snapshot) -> Iterator[dict]:
                 part.add("project", project.id)
                 part.add("participant", actor)
                 part.add("role", role)
-                claim = next(c for c in snap.claims[("deployment", did)] if c.field == role and c.value == name)
+                claim = next(c for c in snap.claims[("deployment", did)] if c.field == fld and c.value == name)
                 part.add("summary", claim.quote)
                 part.add("status", claim.certainty)
                 yield part.to_dict()
@@ -91,24 +93,13 @@ def entities(snap: Snapshot) -> Iterator[dict]:
 
 
 def _relation(predicate: str, s: str, o: str, s_type: str, o_type: str):
-    if predicate in ("affiliated_with", "part_of") and o_type == "organization":
-        proxy = _make("Membership", s, o, predicate)
-        proxy.add("member", s)
-        proxy.add("organization", o)
-        proxy.add("role", predicate)
-    elif predicate == "funds":
-        proxy = _make("Payment", s, o)
-        proxy.add("payer", s)
-        proxy.add("beneficiary", o)
-        proxy.add("purpose", "funding")
-    elif predicate == "collaborates_with" and s_type == o_type == "person":
-        proxy = _make("Associate", s, o)
-        proxy.add("person", s)
-        proxy.add("associate", o)
-        proxy.add("relationship", "collaborates with")
-    else:
-        proxy = _make("UnknownLink", s, o, predicate)
-        proxy.add("subject", s)
-        proxy.add("object", o)
+    """The predicate's link schema (register.yml) between the two actors."""
+    link = REGISTER.link(predicate, s_type, o_type)
+    proxy = _make(link.ftm, s, o, predicate)
+    proxy.add(link.subject, s)
+    proxy.add(link.object, o)
+    for prop, value in link.properties.items():
+        proxy.add(prop, value)
+    if link.role:
         proxy.add("role", predicate.replace("_", " "))
     return proxy

@@ -11,15 +11,14 @@ import csv
 import io
 import json
 
-from counterwatch.extract.entities import key
-from counterwatch.extract.model import Deployment, Entity, Evidence, Extraction, Mention, Relation
+from counterwatch.findings import Deployment, Entity, Evidence, Extraction, Mention, Relation
 from counterwatch.ingest.source import Source
+from counterwatch.names import key
+from counterwatch.register import REGISTER
 from counterwatch.store.writer import IngestResult, store_extraction
 
-_PERSON, _ORGS = {"Person"}, {"Organization", "Company", "PublicBody", "LegalEntity"}
-_KIND = {"Company": "company", "PublicBody": "agency"}
-_LINKS = {"Membership": ("member", "organization"), "Payment": ("payer", "beneficiary"),
-          "Associate": ("person", "associate"), "UnknownLink": ("subject", "object")}
+_LINKS = REGISTER.link_schemata()  # FtM link schema -> its subject and object properties (register.yml)
+_ROLES = {spec.ftm_role: fld for fld, spec in REGISTER.entity_fields.items()}  # ProjectParticipant role -> field
 
 
 def _lines(text: str):
@@ -37,13 +36,14 @@ def from_ftm(engine, text: str, uri: str) -> IngestResult:
     ents: dict[str, Entity] = {}
     for pos, line, r in rows:
         props = r.get("properties", {})
-        if r["schema"] in _PERSON | _ORGS and props.get("name"):
+        actor = REGISTER.entity_of_schema(r["schema"])
+        if actor and props.get("name"):
             name = props["name"][0]
             names[r["id"]] = name
             country = (props.get("country") or [None])[0]
-            ents[name] = Entity(name=name, type="person" if r["schema"] in _PERSON else "organization",
-                                aliases=props.get("alias", []), country=country.upper() if country else None,
-                                kind=_KIND.get(r["schema"]), mentions=[Mention(pos, pos + len(line), line, "")])
+            ents[name] = Entity(name=name, type=actor[0], aliases=props.get("alias", []),
+                                country=country.upper() if country else None, kind=actor[1],
+                                mentions=[Mention(pos, pos + len(line), line, "")])
     deps: dict[str, Deployment] = {}
     rels: list[Relation] = []
     for pos, line, r in rows:
@@ -54,22 +54,23 @@ def from_ftm(engine, text: str, uri: str) -> IngestResult:
             country = (get("country") or [None])[0]
             deps[r["id"]] = Deployment(name=get("name")[0] if get("name") else r["id"], country=country.upper() if country else None,
                                        places=[], technologies=techs, operators=[], suppliers=[], targets=[],
-                                       status=(get("status") or ["unknown"])[0], start=(get("startDate") or [None])[0],
-                                       certainty="reported", evidence=[ev])
+                                       status=(get("status") or [REGISTER.default_status])[0],
+                                       start=(get("startDate") or [None])[0], certainty=REGISTER.default_certainty,
+                                       evidence=[ev])
         elif r["schema"] in _LINKS:
-            s_prop, o_prop = _LINKS[r["schema"]]
-            s, o = names.get((get(s_prop) or [""])[0]), names.get((get(o_prop) or [""])[0])
+            link = _LINKS[r["schema"]]
+            s, o = names.get((get(link.subject) or [""])[0]), names.get((get(link.object) or [""])[0])
             if s and o:
-                pred = {"Payment": "funds", "Associate": "collaborates_with"}.get(
-                    r["schema"], (get("role") or ["collaborates with"])[0].replace(" ", "_"))
-                rels.append(Relation(s, pred, o, (get("status") or ["reported"])[0], ev))
+                pred = REGISTER.predicate_of(r["schema"], (get("role") or [None])[0])
+                rels.append(Relation(s, pred, o, (get("status") or [REGISTER.default_certainty])[0], ev))
     for pos, line, r in rows:
         props = r.get("properties", {})
         if r["schema"] == "ProjectParticipant":
             dep = deps.get((props.get("project") or [""])[0])
             actor = names.get((props.get("participant") or [""])[0])
             if dep and actor:
-                (dep.suppliers if (props.get("role") or [""])[0] == "supplier" else dep.operators).append(actor)
+                fld = _ROLES.get((props.get("role") or [""])[0], "operator")
+                getattr(dep, REGISTER.deployment[fld].attribute).append(actor)
                 dep.evidence.append(Evidence(pos, pos + len(line), line))
     x = Extraction(document={"title": f"FollowTheMoney import: {uri}"}, entities=list(ents.values()),
                    deployments=list(deps.values()), relations=rels)
@@ -93,8 +94,9 @@ def from_csv(engine, text: str, uri: str) -> IngestResult:
         dep = deps.setdefault(ident, Deployment(
             name=row.get("deployment") or f"{row['technology']} by {row['operator']}", country=row.get("country") or None,
             places=[], technologies=[], operators=[], suppliers=[], targets=[],
-            status=(row.get("status") or "unknown").split(";")[0], start=(row.get("start") or "").split(";")[0] or None,
-            certainty=(row.get("certainty") or "reported").split(";")[0], evidence=[]))
+            status=(row.get("status") or REGISTER.default_status).split(";")[0],
+            start=(row.get("start") or "").split(";")[0] or None,
+            certainty=(row.get("certainty") or REGISTER.default_certainty).split(";")[0], evidence=[]))
         for fld, values in (("operators", [row.get("operator")]), ("technologies", [row.get("technology")]),
                             ("places", [row.get("place")]), ("suppliers", (row.get("suppliers") or "").split(";"))):
             for v in values:

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from counterwatch.extract.entities import key
+from counterwatch.names import key
 from counterwatch.query.redaction import PROTECTED, Redactor
 from counterwatch.query.viewer import Viewer
+from counterwatch.register import REGISTER
 from counterwatch.store import schema as t
 
 
@@ -57,7 +58,7 @@ def _supported_only(snap: Snapshot) -> None:
     snap.deployments = {i: d for i, d in snap.deployments.items() if snap.claims[("deployment", i)]}
     snap.relations = {i: r for i, r in snap.relations.items() if snap.claims[("relation", i)]}
     named = {key(c.value) for i in snap.deployments for c in snap.claims[("deployment", i)]
-             if c.field in ("operator", "supplier")}
+             if c.field in REGISTER.entity_fields}
     ends = {e for r in snap.relations.values() for e in (r.subject_id, r.object_id)}
     snap.entities = {i: e for i, e in snap.entities.items() if snap.claims[("entity", i)] or i in ends
                      or {e.key, *(key(a) for a in snap.aliases[i])} & named}

@@ -7,8 +7,6 @@ from functools import cache
 
 from counterwatch.data import load
 
-LEVELS = ("documented", "reported", "alleged", "denied", "speculative")
-
 
 @cache
 def _cascade() -> tuple[list[tuple[str, re.Pattern]], str]:

@@ -13,7 +13,7 @@ from bisect import bisect_right
 from functools import cache
 
 from counterwatch.data import load
-from counterwatch.extract.model import Entity
+from counterwatch.findings import Entity
 
 _COMPANY_FORM = re.compile(r"\b(?:Inc|Ltd|LLC|GmbH|S\.?A|S\.?L|SpA|AB|AG|Co|Corp|Pte|Pty|B\.?V|Oy|plc|Technologies|Systems|Solutions)\b\.?")
 

@@ -10,8 +10,8 @@ import pycountry
 from spacy.tokens import Span
 
 from counterwatch.extract import certainty, dates, technologies
-from counterwatch.extract.model import Deployment, Entity, Evidence
 from counterwatch.extract.roles import role, target_heads
+from counterwatch.findings import Deployment, Entity, Evidence
 
 MAX_TARGETS = 3
 MAX_EVIDENCE = 25  # quotes kept per deployment: enough to cite, not the whole report

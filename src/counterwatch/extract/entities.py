@@ -12,12 +12,12 @@ from spacy.tokens import Doc
 
 from counterwatch.data import load
 from counterwatch.extract import places
-from counterwatch.extract.model import Entity, Mention
 from counterwatch.extract.nlp import lemma
+from counterwatch.findings import Entity, Mention
+from counterwatch.names import acronym, key
 
 _DEFINED_ALIAS = re.compile(r"\s*\((?:the\s+)?[“\"']?([A-Z][\w.&'’ -]{1,30}?)[”\"']?\)")
 _PROGRAM_CUE = re.compile(r"\b(?:known as|called|dubbed|codenamed|code-named)\s+[“\"']?$", re.I)
-_STOP = {"of", "the", "and", "for", "on", "in", "de", "du", "&"}
 
 
 @dataclass
@@ -38,13 +38,6 @@ def _rules() -> tuple[dict, re.Pattern]:
 @cache
 def _gazetteer() -> dict[str, dict]:
     return {org["name"]: org for org in load("organizations.yml")}
-
-
-def key(name: str) -> str:
-    """Normalised name for grouping: case, punctuation, leading article and possessive removed."""
-    s = re.sub(r"[’'`]s$", "", name.strip())
-    s = re.sub(r"[^\w]+", " ", s.lower()).strip()
-    return re.sub(r"^the ", "", s)
 
 
 def _org_apposition(token, nouns: set[str]) -> bool:
@@ -109,11 +102,6 @@ def _titles(words: tuple[str, ...]) -> re.Pattern:
     return re.compile(rf"^(?:(?:{alts})\.?\s+)+(?=[A-Z])", re.I)
 
 
-def _acronym(name: str) -> str:
-    words = [w for w in re.split(r"[\s-]+", name) if w and w.lower() not in _STOP]
-    return "".join(w[0] for w in words).upper() if len(words) > 1 else ""
-
-
 def _is_part_of_name(short: str, long: str) -> bool:
     """'Thermo Fisher' of 'Thermo Fisher Scientific', 'Times' of 'The New York Times', 'HRW'."""
     s, l = key(short).split(), key(long).split()
@@ -122,7 +110,7 @@ def _is_part_of_name(short: str, long: str) -> bool:
     if l[: len(s)] == s or l[-len(s):] == s:
         return True
     compact = short.replace(".", "").replace(" ", "")
-    return compact.isupper() and compact == _acronym(long)
+    return compact.isupper() and compact == acronym(long)
 
 
 def is_headline(sentence: str) -> bool:

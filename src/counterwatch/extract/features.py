@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span, Token
 
 from counterwatch.extract import certainty, country_cues, dates, places, roles
-from counterwatch.extract.model import Deployment, Entity, Relation
 from counterwatch.extract.nlp import lemma
+from counterwatch.findings import Deployment, Entity, Relation
 
 WINDOW_WORDS = 4  # words each side of a mention that describe its context
 MAX_PAIR_GAP = 6  # mentions apart two ends of a relation candidate may stand

@@ -6,12 +6,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from counterwatch.extract.model import Evidence
+from counterwatch.findings import Evidence
+from counterwatch.register import REGISTER
 
+_STATUSES = "|".join(s for s in REGISTER.statuses if s != REGISTER.default_status)  # a box states a known one
 _FIELDS = {
     "operator": re.compile(r"^(?:managed|used|operated|run) by\s*(?P<v>[A-Z][\w .&'’()-]{2,80})$"),
-    "status": re.compile(r"^(?:deployment )?status\s*(?P<v>ongoing|ended|planned|suspended)$", re.I),
-    "certainty": re.compile(r"^information certainty\s+(?P<v>documented|reported|alleged|denied|speculative)$", re.I),
+    "status": re.compile(rf"^(?:deployment )?status\s*(?P<v>{_STATUSES})$", re.I),
+    "certainty": re.compile(rf"^information certainty\s+(?P<v>{'|'.join(REGISTER.certainties)})$", re.I),
     "start": re.compile(r"^(?:events\s*)?start \((?P<v>[^,)]+)", re.I),
     "country": re.compile(r"^country\s+(?P<v>[A-Z][\w .'-]{2,40})$"),
     "place": re.compile(r"^city\s+(?P<v>[A-Z][\w .'-]{2,40})$", re.I),

@@ -16,13 +16,14 @@ from counterwatch.extract import certainty as rule_certainty
 from counterwatch.extract import features as F
 from counterwatch.extract import places
 from counterwatch.extract.linear import LinearModel
-from counterwatch.extract.model import Evidence, Relation
+from counterwatch.findings import Evidence, Relation
+from counterwatch.register import REGISTER
 
 COMPONENTS = ("country", "deployments", "entities", "roles", "relations", "certainty", "relation_certainty", "start")
 DEFAULT_THRESHOLDS = {"deployment": 0.5, "entity": 0.5, "operator": 0.5, "supplier": 0.5, "relation": 0.5, "start": 0.3, "keep_rule": 0.9, "retype": 0.3,
                       "operator_floor": 1.0}
 SYMMETRIC = {"collaborates_with"}
-TYPES = ("organization", "person", "place")
+TYPES = REGISTER.entity_types
 
 
 def packaged_model_dir() -> Path:

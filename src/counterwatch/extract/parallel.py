@@ -8,8 +8,8 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from spacy.util import minibatch
 
-from counterwatch.extract.model import Extraction
 from counterwatch.extract.pipeline import Extractor
+from counterwatch.findings import Extraction
 from counterwatch.ingest.errors import InputError
 from counterwatch.ingest.source import Source
 

@@ -10,8 +10,8 @@ from pathlib import Path
 from counterwatch.extract import coreference, country_cues, dates, deployments, entities as ents, infobox, places, relations
 from counterwatch.extract.features import Context
 from counterwatch.extract.learned import Refiner, default_model_dir
-from counterwatch.extract.model import Extraction, Mention
 from counterwatch.extract.nlp import load_nlp
+from counterwatch.findings import Extraction, Mention
 from counterwatch.ingest.debris import segments, title_of
 from counterwatch.ingest.source import Source
 from counterwatch.limits import LIMITS

@@ -9,7 +9,7 @@ from functools import cache
 
 from counterwatch.data import load
 from counterwatch.extract import certainty
-from counterwatch.extract.model import Entity, Evidence, Relation
+from counterwatch.findings import Entity, Evidence, Relation
 
 MAX_GAP_MENTIONS = 3  # how many mentions apart two ends of a relation may stand
 

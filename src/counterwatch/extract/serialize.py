@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from counterwatch.extract.model import Extraction
+from counterwatch.findings import Extraction
 
 
 def to_json(x: Extraction, doc_id: str) -> dict:

@@ -1,4 +1,5 @@
-"""Pick a reader by extension (files), content type (URLs) or walk a folder."""
+"""Pick a reader by extension (files), content type (URLs) or walk a folder: the one dispatch for the
+CLI's paths and URLs and for what the web and the API were given (an upload, a URL, pasted text)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,19 @@ def bounded(source: Source) -> Source:
     return source
 
 
+def readable(name: str) -> None:
+    """Refuse a file name no reader takes, before its bytes are read or queued."""
+    suffix = Path(name).suffix.lower()
+    if suffix and suffix not in READABLE:
+        raise InputError(name, f"unsupported file type {suffix!r} (use .txt, .md, .html or .pdf)")
+
+
+def read_pasted(text: str, title: str | None) -> Source:
+    """Text pasted into the web form or sent to the API, its title as its first line."""
+    body = (title + "\n\n" if title else "") + text.replace("\r\n", "\n")
+    return bounded(Source(uri=f"pasted:{title or 'text'}", text=body))
+
+
 def read_data(data: bytes, name: str, uri: str) -> Source:
     """A file's bytes (a file on disk or an upload) by the extension of `name`."""
     suffix = Path(name).suffix.lower()
@@ -39,11 +53,10 @@ def read_data(data: bytes, name: str, uri: str) -> Source:
         return bounded(read_pdf(data, uri))
     if suffix in HTML_EXTENSIONS:
         return bounded(read_html(decode_text(data, name), uri))
-    if suffix in TEXT_EXTENSIONS or not suffix:
-        text = decode_text(data, name)
-        media = "text/markdown" if suffix in {".md", ".markdown"} else "text/plain"
-        return bounded(Source(uri=uri, text=text, media_type=media))
-    raise InputError(name, f"unsupported file type {suffix!r} (use .txt, .md, .html or .pdf)")
+    readable(name)
+    text = decode_text(data, name)
+    media = "text/markdown" if suffix in {".md", ".markdown"} else "text/plain"
+    return bounded(Source(uri=uri, text=text, media_type=media))
 
 
 def iter_sources(targets: Iterable[str]) -> Iterator[Source | InputError]:
@@ -76,8 +89,7 @@ def _read_file(path: Path) -> Source:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise InputError(name, f"too large ({size / 2**20:.0f} MiB, limit {MAX_FILE_BYTES / 2**20:.0f} MiB)")
-    if path.suffix.lower() not in READABLE and path.suffix:
-        raise InputError(name, f"unsupported file type {path.suffix.lower()!r} (use .txt, .md, .html or .pdf)")
+    readable(name)
     try:
         data = path.read_bytes()
     except OSError as exc:

@@ -14,10 +14,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-TYPES = {"organization", "person", "place"}
-STATUSES = {"ongoing", "ended", "planned", "suspended", "unknown"}
-CERTAINTIES = {"documented", "reported", "alleged", "denied", "speculative"}
-PREDICATES = {"supplies", "funds", "affiliated_with", "collaborates_with", "part_of"}
+from counterwatch.register import REGISTER
+
+TYPES, STATUSES = set(REGISTER.entity_types), set(REGISTER.statuses)  # a gold record uses the register's model
+CERTAINTIES, PREDICATES = set(REGISTER.certainty), set(REGISTER.predicates)
 TECHNOLOGIES = {
     "face_recognition", "fingerprint", "iris_recognition", "voice_recognition", "gait_recognition",
     "emotion_recognition", "dna_collection", "dna_phenotyping", "familial_dna_search", "blood_sampling",

@@ -11,12 +11,12 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from counterwatch.learn.corpus import Document, problems
+from counterwatch.register import REGISTER
 from counterwatch.store import schema as t
 
 REVIEWED = ("accepted", "rejected")
-ROLE_FIELDS = {"operator": "operators", "supplier": "suppliers", "place": "places", "target": "targets",
-               "technology": "technologies"}
-SINGLE_FIELDS = ("status", "certainty", "start", "country")
+ROLE_FIELDS = {n: f.attribute for n, f in REGISTER.deployment.items() if f.attribute and not f.single}  # lists
+SINGLE_FIELDS = tuple(n for n, f in REGISTER.deployment.items() if f.attribute and f.single)
 
 
 def reviewed_documents(engine: Engine) -> list[Document]:
@@ -45,8 +45,8 @@ def _gold(session: Session, src: t.Source, claims: list[t.Claim]) -> dict:
                     entry["country"] = e.country
                 entities[c.value] = entry
     deps: dict[int, dict] = defaultdict(lambda: {"technologies": [], "operators": [], "suppliers": [], "places": [],
-                                                 "targets": [], "evidence": [], "status": "unknown",
-                                                 "certainty": "reported", "start": None, "country": None})
+                                                 "targets": [], "evidence": [], "status": REGISTER.default_status,
+                                                 "certainty": REGISTER.default_certainty, "start": None, "country": None})
     relations = []
     for c in claims:
         if c.record_type == "deployment":

@@ -1,5 +1,6 @@
-"""The actor network as a graph: entities and deployments as nodes; relations, operates and supplies
-as edges, each carrying the claims (certainty, source, quote) it rests on."""
+"""The actor network as a graph: entities and deployments as nodes; relations and the edges of
+entity-valued fields (register.yml: operates, supplies) as edges, each carrying the claims (certainty,
+source, quote) it rests on and weighted by their certainty."""
 
 from __future__ import annotations
 
@@ -10,11 +11,10 @@ import networkx as nx
 from sqlalchemy import Engine, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from counterwatch.extract.entities import key
+from counterwatch.names import key
 from counterwatch.query.viewer import ALL_STATUSES, Viewer
+from counterwatch.register import REGISTER
 from counterwatch.store import schema as t
-
-CREDIBILITY = {"documented": 1.0, "reported": 1.5, "alleged": 3.0, "speculative": 5.0, "denied": 8.0}
 
 
 @dataclass(slots=True)  # one per claim edge: at 100k reports, hundreds of thousands of them
@@ -78,24 +78,24 @@ def _build(engine: Engine, statuses: tuple[str, ...], include_denied: bool, ever
                          for d_id, d_name in session.execute(select(t.Deployment.id, t.Deployment.name)))
         relations = {r.id: (r.subject_id, r.object_id, r.predicate) for r in session.scalars(select(t.Relation))}
         edge_claims = or_(t.Claim.record_type == "relation",
-                          and_(t.Claim.record_type == "deployment", t.Claim.field.in_(["operator", "supplier"])))
+                          and_(t.Claim.record_type == "deployment", t.Claim.field.in_(list(REGISTER.entity_fields))))
         claims = session.execute(select(t.Claim.id, t.Claim.record_type, t.Claim.record_id, t.Claim.field,
                                         t.Claim.value, t.Claim.certainty, t.Claim.source_id, t.Claim.quote)
                                  .where(t.Claim.status.in_(statuses), edge_claims))
         edges = []  # added in one call: networkx's per-edge add_edge was most of the build
         for c in claims:
-            if c.certainty == "denied" and not include_denied:
+            if c.certainty == REGISTER.denied and not include_denied:
                 continue
             if c.record_type == "relation" and c.record_id in relations:
                 s_id, o_id, pred = relations[c.record_id]
                 u, v = f"e{s_id}", f"e{o_id}"
             elif c.record_type == "deployment" and norm(c.value) in by_key:
                 u, v = f"e{by_key[norm(c.value)]}", f"d{c.record_id}"
-                pred = "operates" if c.field == "operator" else "supplies_to_deployment"
+                pred = REGISTER.entity_fields[c.field].edge
             else:
                 continue
             edges.append((u, v, {"claim": EdgeClaim(pred, c.certainty, c.source_id, titles.get(c.source_id), c.quote,
-                                                    c.id), "weight": CREDIBILITY.get(c.certainty, 2.0)}))
+                                                    c.id), "weight": REGISTER.weight(c.certainty)}))
         if not every_node:  # a node no visible claim supports does not exist for this viewer
             supported = {f"{r[0]}{i}" for r, i in session.execute(
                 select(func.substr(t.Claim.record_type, 1, 1), t.Claim.record_id)

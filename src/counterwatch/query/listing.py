@@ -6,6 +6,7 @@ from sqlalchemy import Engine, func, or_, select
 from sqlalchemy.orm import Session
 
 from counterwatch.query.viewer import Viewer
+from counterwatch.register import REGISTER
 from counterwatch.store import schema as t
 from counterwatch.store.editing import CREATED
 
@@ -56,11 +57,11 @@ def source_with_claims(engine: Engine, viewer: Viewer, source_id: int) -> dict |
 
 
 def entity_roles(engine: Engine, viewer: Viewer, names: list[str]) -> list[dict]:
-    """Deployments in which the entity is named operator or supplier."""
+    """Deployments in which the entity is named in an entity-valued field (operator, supplier)."""
     with Session(engine) as session:
         rows = session.execute(select(t.Claim.field, t.Deployment.id, t.Deployment.name)
                                .join(t.Deployment, t.Deployment.id == t.Claim.record_id)
-                               .where(t.Claim.record_type == "deployment", t.Claim.field.in_(["operator", "supplier"]), viewer.visible(),
+                               .where(t.Claim.record_type == "deployment", t.Claim.field.in_(list(REGISTER.entity_fields)), viewer.visible(),
                                       t.Claim.value.in_(names)).distinct()).all()
         return viewer.scrub([{"role": f, "deployment_id": i, "deployment": n} for f, i, n in rows])
 

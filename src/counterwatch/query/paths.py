@@ -1,7 +1,7 @@
 """'How close is X to Y?': the k best paths between two names, every hop a cited claim.
 
-Paths are ranked by hop count, then by credibility (documented < reported < alleged < speculative in
-cost); denied hops are left out unless asked for. Names resolve by exact name or alias, then fuzzy
+Paths are ranked by hop count, then by credibility (register.yml's certainty weights: documented <
+reported < alleged < speculative in cost); denied hops are left out unless asked for. Names resolve by exact name or alias, then fuzzy
 match; several equally good matches are reported as ambiguous, never guessed.
 """
 
@@ -13,9 +13,10 @@ from itertools import islice
 import networkx as nx
 from rapidfuzz import fuzz, process
 
-from counterwatch.extract.entities import key
+from counterwatch.names import key
 from counterwatch.query.graph import EdgeClaim
 from counterwatch.query.viewer import Viewer
+from counterwatch.register import REGISTER
 
 FUZZY_MIN = 85  # rapidfuzz WRatio a name must reach to count as a match
 DEFAULT_K = 3
@@ -83,8 +84,7 @@ def _best_claim(g: nx.MultiDiGraph, u: str, v: str) -> tuple[EdgeClaim, bool]:
     """The most credible claim linking u and v, and whether it is stated from v to u."""
     data = [(d["claim"], False) for d in (g.get_edge_data(u, v) or {}).values()]
     data += [(d["claim"], True) for d in (g.get_edge_data(v, u) or {}).values()]
-    return min(data, key=lambda cr: (cr[0].certainty == "denied", cr[0].certainty != "documented",
-                                     cr[0].certainty != "reported"))
+    return min(data, key=lambda cr: REGISTER.rank(cr[0].certainty))
 
 
 def between(engine, viewer: Viewer, start: str, goal: str, k: int = DEFAULT_K, max_hops: int = DEFAULT_MAX_HOPS,

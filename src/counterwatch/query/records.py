@@ -8,11 +8,11 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from counterwatch.query.viewer import Viewer
+from counterwatch.register import REGISTER
 from counterwatch.store import schema as t
 from counterwatch.store.review import history
 from counterwatch.store.writer import source_titles, stats
 
-SINGLE_VALUED = {"status", "start", "certainty", "country"}  # two sources disagreeing here is a conflict
 CLAIMS_PER_VALUE = 50
 
 
@@ -41,8 +41,8 @@ def show(engine: Engine, viewer: Viewer, record_type: str, record_id: int,
             value["claims"].append({"claim_id": c.id, "source_id": c.source_id, "source_title": titles.get(c.source_id),
                                     "quote": c.quote, "start": c.start, "end": c.end, "certainty": c.certainty,
                                     "cue": c.cue, "status": c.status})
-        conflicts = [f for f, values in fields.items() if f in SINGLE_VALUED and len(values) > 1]
-        denied = sorted(session.scalars(select(t.Claim.field).where(*mine, t.Claim.certainty == "denied").distinct()))
+        conflicts = [f for f, values in fields.items() if f in REGISTER.single_valued and len(values) > 1]
+        denied = sorted(session.scalars(select(t.Claim.field).where(*mine, t.Claim.certainty == REGISTER.denied).distinct()))
         record = {"type": record_type, "id": row.id, "name": row.name,
                   "fields": {f: list(values.values()) for f, values in fields.items()},
                   "conflicts": conflicts, "denied_fields": denied}

@@ -15,38 +15,19 @@ from sqlalchemy import Engine, text
 
 from counterwatch.limits import LIMITS
 from counterwatch.query.viewer import Viewer
-from counterwatch.store.db import untimed
+from counterwatch.register import REGISTER
 from counterwatch.store.facets import token as facet_token
 
 DEFAULT_LIMIT = 20
-_INDEXED = {"technology": "technology", "year": "start", "country": "country", "status": "status"}  # filter: field
+_INDEXED = {f.filter: name for name, f in REGISTER.facets.items() if name != "certainty"}  # filter: field (a
+# record's facets; a claim's certainty is its own token)
+_ACTOR_FIELDS = ", ".join(f"'{name}'" for name in REGISTER.entity_fields)
 RANK_POOL = 2000  # the newest matching claims are ranked, enough for any page of hits: ranking every
 # match of a common word grew with the register (100 ms at 10k reports, seconds at 100k)
 RECENT_WINDOW = 25_000  # PostgreSQL: the newest claims read in id order before the text index is asked
 INDEX_FETCH_COST = 4  # PostgreSQL: a match fetched through the text index costs about 4 claims walked in order
 K1, B, AVG_CHARS = 1.2, 0.75, 160  # BM25's constants; a claim's quote is about one sentence
 _WORD = re.compile(r"\w+", re.UNICODE)
-
-_SQLITE_INDEX = [  # facets: a deployment's filter values as tokens (store/facets.py), '_' kept inside tokens
-    "CREATE VIRTUAL TABLE IF NOT EXISTS claim_fts USING fts5(quote, value, facets, content='claim', "
-    "content_rowid='id', tokenize=\"unicode61 tokenchars '_'\")",
-    "CREATE TRIGGER IF NOT EXISTS claim_fts_ai AFTER INSERT ON claim BEGIN "
-    "INSERT INTO claim_fts(rowid, quote, value, facets) VALUES (new.id, new.quote, new.value, new.facets); END",
-    "CREATE TRIGGER IF NOT EXISTS claim_fts_ad AFTER DELETE ON claim BEGIN "
-    "INSERT INTO claim_fts(claim_fts, rowid, quote, value, facets) "
-    "VALUES ('delete', old.id, old.quote, old.value, old.facets); END",
-    "CREATE TRIGGER IF NOT EXISTS claim_fts_au AFTER UPDATE ON claim BEGIN "
-    "INSERT INTO claim_fts(claim_fts, rowid, quote, value, facets) "
-    "VALUES ('delete', old.id, old.quote, old.value, old.facets); "
-    "INSERT INTO claim_fts(rowid, quote, value, facets) VALUES (new.id, new.quote, new.value, new.facets); END",
-]
-_PG_INDEX = [  # a stored tsvector: ranking reads it instead of re-parsing every matching quote; the
-    # facet tokens go in verbatim (a text cast to tsvector splits at spaces only)
-    "ALTER TABLE claim ADD COLUMN IF NOT EXISTS claim_fts_vector tsvector GENERATED ALWAYS AS "
-    "(to_tsvector('english', coalesce(quote, '') || ' ' || coalesce(value, '')) || "
-    "coalesce(facets, '')::tsvector) STORED",
-    "CREATE INDEX IF NOT EXISTS ix_claim_fts_vector ON claim USING gin (claim_fts_vector)",
-]
 
 
 class QueryError(ValueError):
@@ -71,18 +52,6 @@ class Hit:
 
     def as_dict(self) -> dict:
         return asdict(self)
-
-
-def ensure_index(engine: Engine) -> None:
-    """Create the full-text index and, on SQLite, the triggers that keep it in step; an index created
-    over claims already stored (a migration dropped it) is rebuilt from them."""
-    sqlite = engine.dialect.name == "sqlite"
-    with engine.begin() as conn, untimed(conn):
-        fresh = sqlite and conn.scalar(text("SELECT count(*) FROM sqlite_master WHERE name = 'claim_fts'")) == 0
-        for sql in _SQLITE_INDEX if sqlite else _PG_INDEX:
-            conn.execute(text(sql))
-        if fresh and conn.scalar(text("SELECT EXISTS (SELECT 1 FROM claim)")):
-            conn.execute(text("INSERT INTO claim_fts(claim_fts) VALUES ('rebuild')"))
 
 
 _RECORD_NAME = """CASE c.record_type
@@ -114,15 +83,14 @@ def search(engine: Engine, viewer: Viewer, query: str, limit: int = DEFAULT_LIMI
         return []
     filters, params = [], {"limit": limit * 5}
     sqlite = engine.dialect.name == "sqlite"
-    tags = []  # the index holds the facets (store/facets.py): words and facets meet in one index query
+    tags = []  # the index (migration 0009) holds the facets (store/facets.py): words and facets meet in one query
     if certainty:
         tags.append(facet_token("certainty", certainty))
-    facets = [("country", "'country'", "{v} = {p}", country and country.upper()),
-              ("technology", "'technology'", "{v} = {p}", technology),
-              ("status", "'status'", "{v} = {p}", status),
-              ("year", "'start'", "substr({v}, 1, 4) = {p}", year and str(year)),
-              ("actor", "'operator', 'supplier'", "lower({v}) LIKE {p}", actor and f"%{actor.lower()}%")]
-    for param, fields, op, value in facets:
+    facets = [("country", "{v} = {p}", country and country.upper()), ("technology", "{v} = {p}", technology),
+              ("status", "{v} = {p}", status), ("year", "substr({v}, 1, 4) = {p}", year and str(year)),
+              ("actor", "lower({v}) LIKE {p}", actor and f"%{actor.lower()}%")]
+    for param, op, value in facets:
+        fields = f"'{_INDEXED[param]}'" if param in _INDEXED else _ACTOR_FIELDS
         if value and param in _INDEXED:
             tags.append(facet_token(_INDEXED[param], value))
         if value and (param not in _INDEXED or not viewer.sees("proposed")):

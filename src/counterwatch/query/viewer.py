@@ -14,11 +14,12 @@ from dataclasses import dataclass, replace
 from sqlalchemy import Engine
 
 from counterwatch.query.redaction import NONE, Redactor
+from counterwatch.register import REGISTER
 from counterwatch.store import schema as t
 from counterwatch.store.accounts import protected_names
 
 REVIEWED = ("accepted",)
-ALL_STATUSES = ("accepted", "proposed", "rejected")
+ALL_STATUSES = REGISTER.review_statuses
 
 
 @dataclass(frozen=True)

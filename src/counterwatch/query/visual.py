@@ -9,10 +9,10 @@ import pycountry
 from sqlalchemy import Engine, and_, or_, select
 from sqlalchemy.orm import Session
 
-from counterwatch.data import load
-from counterwatch.extract.entities import key
 from counterwatch.extract.places import coordinates_of
+from counterwatch.names import key
 from counterwatch.query.viewer import Viewer
+from counterwatch.register import REGISTER
 from counterwatch.store import schema as t
 
 
@@ -47,7 +47,8 @@ def map_data(engine: Engine, viewer: Viewer, technology: str | None = None, cert
 
 def network_data(engine: Engine, viewer: Viewer, technology: str | None = None, country: str | None = None,
                  certainty: str | None = None) -> dict:
-    """Nodes (entities, deployments) and edges (relations, operates, supplies), each edge with its claim."""
+    """Nodes (entities, deployments) and edges (relations, and the edges of entity-valued fields), each
+    edge with its claim."""
     with Session(engine) as session:
         keep = _deployment_filter(session, viewer, technology, country, certainty)
         entities = session.scalars(select(t.Entity).where(t.Entity.merged_into.is_(None), t.Entity.type != "place")).unique().all()
@@ -61,14 +62,15 @@ def network_data(engine: Engine, viewer: Viewer, technology: str | None = None, 
             if d.id in keep:
                 nodes[f"d{d.id}"] = {"id": f"d{d.id}", "label": d.name, "kind": "deployment", "href": f"/deployments/{d.id}"}
         roles = session.scalars(select(t.Claim).where(t.Claim.record_type == "deployment",
-                                                      t.Claim.field.in_(["operator", "supplier"]), viewer.visible())).all()
+                                                      t.Claim.field.in_(list(REGISTER.entity_fields)),
+                                                      viewer.visible())).all()
         for c in roles:
             e = by_key.get(key(c.value))
             if e is None or f"d{c.record_id}" not in nodes:
                 continue
             used.add(e.id)
-            edges.append({"source": f"e{e.id}", "target": f"d{c.record_id}", "predicate": "operates" if c.field == "operator" else "supplies",
-                          "certainty": c.certainty, "quote": c.quote, "source_id": c.source_id})
+            edges.append({"source": f"e{e.id}", "target": f"d{c.record_id}",
+                          "predicate": REGISTER.entity_fields[c.field].edge, "certainty": c.certainty, "quote": c.quote, "source_id": c.source_id})
         for r in session.scalars(select(t.Relation)):
             claim = session.scalar(select(t.Claim).where(t.Claim.record_type == "relation", t.Claim.record_id == r.id,
                                                          viewer.visible()))
@@ -112,18 +114,17 @@ def map_points(engine: Engine, viewer: Viewer, technology: str | None = None,
 
 
 def timeline_data(engine: Engine, viewer: Viewer) -> list[dict]:
-    """Each program's events from its claims (data/editing.yml: start, contract, suspension, end,
-    denial): a dated field's value is its date; a status or a denial is dated by its source's
-    publication (undated sources give no event). One event per program, kind, date and source."""
-    cfg = load("editing.yml")["timeline"]
-    dated, by_status, denial = cfg["dated_fields"], cfg["status_events"], cfg["denied_event"]
+    """Each program's events from its claims (register.yml: start, contract, suspension, end, denial):
+    a dated field's value is its date; a status or a denial is dated by its source's publication
+    (undated sources give no event). One event per program, kind, date and source."""
+    dated, by_status, denial = REGISTER.dated, REGISTER.status_events, REGISTER.denial_event
     with Session(engine) as session:
         claims = session.execute(
             select(t.Claim, t.Deployment.name, t.Source.published)
             .join(t.Deployment, t.Deployment.id == t.Claim.record_id).join(t.Source, t.Source.id == t.Claim.source_id)
             .where(t.Claim.record_type == "deployment", viewer.visible(),
                    or_(t.Claim.field.in_(list(dated)), and_(t.Claim.field == "status", t.Claim.value.in_(list(by_status))),
-                       t.Claim.certainty == "denied")).order_by(t.Claim.id)).all()
+                       t.Claim.certainty == REGISTER.denied)).order_by(t.Claim.id)).all()
     events, seen = [], set()
     for c, program, published in claims:
         found = []
@@ -131,7 +132,7 @@ def timeline_data(engine: Engine, viewer: Viewer) -> list[dict]:
             found.append((dated[c.field], c.value))
         if c.field == "status" and c.value in by_status and published:
             found.append((by_status[c.value], published[:10]))
-        if c.certainty == "denied" and published:
+        if c.certainty == REGISTER.denied and published:
             found.append((denial, published[:10]))
         for kind, date in found:
             if (c.record_id, kind, date, c.source_id) in seen:

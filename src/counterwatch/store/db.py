@@ -7,13 +7,15 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import OperationalError
 
 from counterwatch.limits import LIMITS
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -68,8 +70,6 @@ def connect(url: str | None = None, statement_timeout_s: float = LIMITS.write_st
             cur.execute("PRAGMA cache_size=-65536")  # 64 MB: the default 2 MB re-reads a large register's index pages from the OS on every search
             cur.close()
     migrate(engine)
-    from counterwatch.query.search import ensure_index  # the index belongs to search, the call to set-up
-    ensure_index(engine)
     return engine
 
 
@@ -109,6 +109,8 @@ def refresh_statistics(engine: Engine) -> None:
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config  # here: only connecting migrates, importing the store need not load Alembic
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     return cfg
@@ -116,6 +118,8 @@ def alembic_config() -> Config:
 
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Bring the database schema to `revision` with Alembic (idempotent)."""
+    from alembic import command
+
     cfg = alembic_config()
     with engine.begin() as conn, untimed(conn):
         cfg.attributes["connection"] = conn

@@ -8,8 +8,8 @@ from __future__ import annotations
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from counterwatch.data import load
-from counterwatch.extract.entities import key
+from counterwatch.names import key
+from counterwatch.register import REGISTER
 from counterwatch.store import audit, facets
 from counterwatch.store import schema as t
 from counterwatch.store.resolution import canonical
@@ -22,10 +22,9 @@ class EditError(ValueError):
 
 
 def vocabulary() -> dict:
-    """Fields, entity types, predicates and certainty levels an editor chooses from."""
-    cfg = load("editing.yml")
-    return {"deployment_fields": cfg["deployment_fields"], "entity_types": cfg["entity_types"],
-            "relation_predicates": cfg["relation_predicates"], "certainties": load("certainty.yml")["order"]}
+    """Fields, entity types, predicates and certainty levels an editor chooses from (register.yml)."""
+    return {"deployment_fields": list(REGISTER.editable), "entity_types": list(REGISTER.entity_types),
+            "relation_predicates": sorted(REGISTER.predicates), "certainties": list(REGISTER.certainties)}
 
 
 def add_claim(engine: Engine, editor: str, source_id: int, start: int, end: int, quote: str, certainty: str,

@@ -10,7 +10,7 @@ import pycountry
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from counterwatch.extract.entities import key
+from counterwatch.names import key
 from counterwatch.store import audit
 from counterwatch.store import schema as t
 from counterwatch.store.editing import vocabulary

@@ -17,10 +17,12 @@ from collections.abc import Iterable
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from counterwatch.register import REGISTER
 from counterwatch.store import schema as t
 
-FIELDS = {"technology": "tech", "start": "year", "country": "country", "status": "status"}  # a deployment's
-PREFIX = FIELDS | {"certainty": "cert"}  # and every claim's own certainty
+PREFIX = {name: f.facet for name, f in REGISTER.facets.items()}  # register.yml's facet fields
+FIELDS = {name: p for name, p in PREFIX.items() if name != "certainty"}  # a deployment's; the certainty
+# token of a claim is its own
 _NON_WORD = re.compile(r"\W+")
 
 

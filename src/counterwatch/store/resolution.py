@@ -15,7 +15,7 @@ from sqlalchemy import Engine, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from counterwatch.extract.entities import _acronym
+from counterwatch.names import acronym as _acronym
 from counterwatch.store import audit
 from counterwatch.store import schema as t
 

@@ -169,7 +169,7 @@ class AuditEntry(Base):
 
 
 class IngestJob(Base):
-    """A source to add, waiting for or done by the server's extraction worker (store/jobs.py)."""
+    """A source to add, waiting for or done by the server's extraction worker (store/jobs.py, taken by pipeline/worker.py)."""
 
     __tablename__ = "ingest_job"
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -13,9 +13,10 @@ from sqlalchemy import Engine, func, insert, select, text, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from counterwatch.extract.entities import key
-from counterwatch.extract.model import Evidence, Extraction
+from counterwatch.findings import Deployment, Evidence, Extraction
 from counterwatch.ingest.source import Source as ReadSource
+from counterwatch.names import key
+from counterwatch.register import REGISTER
 from counterwatch.store import audit, facets
 from counterwatch.store import schema as t
 from counterwatch.store.resolution import canonical
@@ -63,16 +64,13 @@ def _store(engine: Engine, source: ReadSource, x: Extraction, actor: str) -> Ing
         ids = _resolve_entities(session, x.entities)
         for e in x.entities:
             m = e.mentions[0]
-            writer.add("entity", ids[e.name], "mention", e.name, "reported", Evidence(m.start, m.end, source.text[m.start:m.end]))
+            writer.add("entity", ids[e.name], "mention", e.name, REGISTER.default_certainty, Evidence(m.start, m.end, source.text[m.start:m.end]))
         deps = [t.Deployment(name=d.name, country=d.country, source_id=row.id) for d in x.deployments]
         session.add_all(deps)
         session.flush()
         for d, dep in zip(x.deployments, deps):
             main = d.evidence[0]
-            fields = [("technology", v) for v in d.technologies] + [("operator", v) for v in d.operators] + \
-                     [("supplier", v) for v in d.suppliers] + [("place", v) for v in d.places] + \
-                     [("target", v) for v in d.targets] + [("status", d.status), ("certainty", d.certainty)] + \
-                     ([("start", d.start)] if d.start else []) + ([("country", d.country)] if d.country else [])
+            fields = _field_values(d)
             tags = facets.tokens(fields)  # a new record: its facets are this document's
             for name, value in fields:
                 writer.add("deployment", dep.id, name, value, d.certainty, main, tags,
@@ -89,6 +87,16 @@ def _store(engine: Engine, source: ReadSource, x: Extraction, actor: str) -> Ing
         audit.record(session, actor, "source.store", f"source:{row.id}",
                      after={"uri": source.uri, "sha256": source.sha256, "version": version, "claims": writer.count})
         return IngestResult("new_version" if version > 1 else "stored", row.id, writer.count)
+
+
+def _field_values(d: Deployment) -> list[tuple[str, str]]:
+    """(field, value) claims of an extracted deployment, in register.yml's field order."""
+    out = []
+    for name, f in REGISTER.deployment.items():
+        if f.attribute:
+            value = getattr(d, f.attribute)
+            out.extend((name, v) for v in (value if isinstance(value, list) else [value]) if v)
+    return out
 
 
 def _clipped(**values: str | None) -> dict[str, str | None]:

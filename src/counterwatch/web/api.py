@@ -9,16 +9,16 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, Res
 from pydantic import BaseModel
 from sqlalchemy import Engine
 
-from counterwatch.ingest import InputError
+from counterwatch.ingest.errors import InputError
 from counterwatch.limits import LIMITS
 from counterwatch.query import listing, records, visual
 from counterwatch.query.search import search as run_search
 from counterwatch.query.viewer import Viewer
-from counterwatch.store.review import ReviewError, history, proposed, review
 from counterwatch.store import jobs
-from counterwatch.web.auth import check_csrf, check_csrf_header, require, viewer
+from counterwatch.store.review import ReviewError, history, proposed, review
 from counterwatch.web.deps import PageSize, RecordId, bounded_int, engine
 from counterwatch.web.jobs import queue_input
+from counterwatch.web.session import check_csrf, check_csrf_header, require, viewer
 
 router = APIRouter(tags=["register"])
 

@@ -21,7 +21,7 @@ from counterwatch.limits import LIMITS
 from counterwatch.query.search import QueryError
 from counterwatch.store import connect
 from counterwatch.store.db import is_timeout
-from counterwatch.web import api, auth, downloads, entities, pages, workbench
+from counterwatch.web import api, auth, downloads, entities, pages, session, workbench
 
 STATIC = Path(__file__).with_name("static")
 
@@ -112,7 +112,7 @@ def create_app(engine: Engine | None = None, open_editing: bool = False, secret_
         response.headers["X-Frame-Options"] = "DENY"
         return response
 
-    app.add_middleware(BaseHTTPMiddleware, dispatch=auth.identify)
+    app.add_middleware(BaseHTTPMiddleware, dispatch=session.identify)
     app.add_middleware(BodyLimit, limit=LIMITS.upload_bytes + 64 * 1024)  # a file at the limit plus its form
     app.add_middleware(SessionMiddleware, secret_key=secret_key or os.environ.get("COUNTERWATCH_SECRET_KEY")
                        or secrets.token_urlsafe(32), same_site="strict", https_only=False, max_age=8 * 3600)

@@ -7,12 +7,12 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import Engine
 
-from counterwatch.exchange.formats import FORMATS, render
+from counterwatch.exchange.formats import FORMATS
 from counterwatch.query.viewer import Viewer
 from counterwatch.store import jobs
-from counterwatch.web.auth import require, viewer
 from counterwatch.web.deps import bounded_int, engine
-from counterwatch.web.pages import _page
+from counterwatch.web.render import page
+from counterwatch.web.session import require, viewer
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(tags=["exchange"])
@@ -24,10 +24,9 @@ def get_export(fmt: str, db: Engine = Depends(engine), who: Viewer = Depends(vie
     Visitors get the public register (accepted claims, protected persons redacted); editors all of it."""
     if fmt not in FORMATS:
         raise HTTPException(404, f"no export format {fmt!r}: one of {', '.join(FORMATS)}")
-    media, ext = FORMATS[fmt]
-    scope = "public" if who.public else "full"
-    return Response(render(db, who, fmt), media_type=media,
-                    headers={"Content-Disposition": f'attachment; filename="counterwatch-{scope}.{ext}"'})
+    found, scope = FORMATS[fmt], "public" if who.public else "full"
+    return Response(found.export(db, who), media_type=found.media_type,
+                    headers={"Content-Disposition": f'attachment; filename="counterwatch-{scope}.{found.extension}"'})
 
 
 @api.get("/ingest-report")
@@ -38,10 +37,10 @@ def get_ingest_report(limit: int = bounded_int(200, 5000), db: Engine = Depends(
 
 
 @pages.get("/exports", response_class=HTMLResponse)
-def exports_page(request: Request, who: Viewer = Depends(viewer)):
-    return _page(request, "exports.html", formats=FORMATS, scope="public" if who.public else "full")
+def exportspage(request: Request, who: Viewer = Depends(viewer)):
+    return page(request, "exports.html", formats=FORMATS, scope="public" if who.public else "full")
 
 
 @pages.get("/ingest-report", response_class=HTMLResponse)
-def ingest_report_page(request: Request, db: Engine = Depends(engine), user=Depends(require("editor"))):
-    return _page(request, "ingest_report.html", failed=jobs.failed(db, 200))
+def ingest_reportpage(request: Request, db: Engine = Depends(engine), user=Depends(require("editor"))):
+    return page(request, "ingest_report.html", failed=jobs.failed(db, 200))

@@ -14,9 +14,9 @@ from counterwatch.query.viewer import STAFF
 from counterwatch.store.editing import vocabulary
 from counterwatch.store.entities import EntityError, edit, merges, split
 from counterwatch.store.resolution import JUDGEMENTS, candidates, judge
-from counterwatch.web.auth import check_csrf, check_csrf_header, require
 from counterwatch.web.deps import RecordId, bounded_int, engine
-from counterwatch.web.pages import _page
+from counterwatch.web.render import page
+from counterwatch.web.session import check_csrf, check_csrf_header, require
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(tags=["entities"])
@@ -82,11 +82,11 @@ def post_split(entity_id: RecordId, db: Engine = Depends(engine), user=Depends(r
 
 
 @pages.get("/entities/{entity_id}/edit", response_class=HTMLResponse)
-def edit_page(request: Request, entity_id: RecordId, db: Engine = Depends(engine), user=Depends(require("editor"))):
+def editpage(request: Request, entity_id: RecordId, db: Engine = Depends(engine), user=Depends(require("editor"))):
     entity = records.show(db, STAFF, "entity", entity_id)
     if entity is None:
         raise HTTPException(404, f"no entity {entity_id}")
-    return _page(request, "entity_edit.html", entity=entity, vocab=vocabulary())
+    return page(request, "entity_edit.html", entity=entity, vocab=vocabulary())
 
 
 @pages.post("/entities/{entity_id}/edit", dependencies=[Depends(check_csrf)])
@@ -101,8 +101,8 @@ def edit_form(entity_id: RecordId, name: str = Form(...), entity_type: str = For
 
 
 @pages.get("/resolve", response_class=HTMLResponse)
-def resolve_page(request: Request, db: Engine = Depends(engine), user=Depends(require("editor"))):
-    return _page(request, "resolve.html", candidates=_candidates(db, 100), merged=merges(db)[:100])
+def resolvepage(request: Request, db: Engine = Depends(engine), user=Depends(require("editor"))):
+    return page(request, "resolve.html", candidates=_candidates(db, 100), merged=merges(db)[:100])
 
 
 @pages.post("/resolve/judge", dependencies=[Depends(check_csrf)])

@@ -11,11 +11,12 @@ from pathlib import Path
 from fastapi import FastAPI, UploadFile
 from sqlalchemy import Engine
 
-from counterwatch.ingest import InputError
+from counterwatch.ingest.errors import InputError
 from counterwatch.ingest.fetch import check_url, private_allowed
+from counterwatch.ingest.readers import readable
 from counterwatch.limits import LIMITS
+from counterwatch.pipeline.worker import work
 from counterwatch.store import jobs
-from counterwatch.store.jobs import work
 
 
 class Worker:
@@ -63,6 +64,7 @@ async def queue_input(app: FastAPI, actor: str, url: str, text: str, title: str,
     engine = app.state.engine
     if file is not None and file.filename:
         name = Path(file.filename).name
+        readable(name)  # refused at once, by the readers' own test, not in the worker
         data = await file.read(LIMITS.upload_bytes + 1)
         if len(data) > LIMITS.upload_bytes:
             raise InputError(name, f"upload too large (over {LIMITS.upload_bytes / 2**20:.0f} MiB)")

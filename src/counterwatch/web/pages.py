@@ -2,44 +2,35 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
-from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 
-from counterwatch.ingest import InputError
+from counterwatch.ingest.errors import InputError
 from counterwatch.query import listing, records
 from counterwatch.query.search import QueryError, search as run_search
 from counterwatch.query.viewer import Viewer
-from counterwatch.store import jobs
 from counterwatch.query.workbench import source_records
+from counterwatch.store import jobs
 from counterwatch.store.editing import vocabulary
 from counterwatch.store.review import ReviewError, review
-from counterwatch.web.auth import check_csrf, csrf_token, current_user, require, viewer
 from counterwatch.web.deps import RecordId, engine
 from counterwatch.web.jobs import queue_input
+from counterwatch.web.render import page
+from counterwatch.web.session import check_csrf, current_user, require, viewer
 
-templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
 router = APIRouter(include_in_schema=False)
 FACETS = ("country", "technology", "certainty", "status", "year", "actor")
 
 
-def _page(request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:
-    user = current_user(request)
-    context.update(user=user, can_edit=bool(user) and user[1] in ("editor", "admin"), csrf=csrf_token(request))
-    return templates.TemplateResponse(request, name, context, status_code=status_code)
-
-
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, db: Engine = Depends(engine), who: Viewer = Depends(viewer)):
-    return _page(request, "home.html", stats=records.register_stats(db, who), latest=listing.latest_deployments(db, who, 15),
+    return page(request, "home.html", stats=records.register_stats(db, who), latest=listing.latest_deployments(db, who, 15),
                  queue=None if who.public else listing.queue_size(db))
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search_page(request: Request, q: str = "", country: str = "", technology: str = "", certainty: str = "",
+def searchpage(request: Request, q: str = "", country: str = "", technology: str = "", certainty: str = "",
                 status: str = "", year: str = "", actor: str = "", db: Engine = Depends(engine),
                 who: Viewer = Depends(viewer)):
     chosen = {"country": country, "technology": technology, "certainty": certainty, "status": status,
@@ -50,36 +41,36 @@ def search_page(request: Request, q: str = "", country: str = "", technology: st
     try:
         hits = run_search(db, who, q, limit=50, **filters) if q else []
     except QueryError as exc:
-        return _page(request, "search.html", status_code=400, q=q, hits=[], chosen=chosen, error=str(exc))
-    return _page(request, "search.html", q=q, hits=hits, chosen=chosen, error=None)
+        return page(request, "search.html", status_code=400, q=q, hits=[], chosen=chosen, error=str(exc))
+    return page(request, "search.html", q=q, hits=hits, chosen=chosen, error=None)
 
 
 @router.get("/deployments/{record_id}", response_class=HTMLResponse)
-def deployment_page(request: Request, record_id: RecordId, db: Engine = Depends(engine), who: Viewer = Depends(viewer)):
+def deploymentpage(request: Request, record_id: RecordId, db: Engine = Depends(engine), who: Viewer = Depends(viewer)):
     record = records.show(db, who, "deployment", record_id)
     if record is None:
         raise HTTPException(404, f"no deployment {record_id}")
-    return _page(request, "record.html", record=record)
+    return page(request, "record.html", record=record)
 
 
 @router.get("/entities/{record_id}", response_class=HTMLResponse)
-def entity_page(request: Request, record_id: RecordId, db: Engine = Depends(engine), who: Viewer = Depends(viewer)):
+def entitypage(request: Request, record_id: RecordId, db: Engine = Depends(engine), who: Viewer = Depends(viewer)):
     record = records.show(db, who, "entity", record_id)
     if record is None:
         raise HTTPException(404, f"no entity {record_id}")
     names = records.names_of(db, record_id)  # the stored names: the record's may be redacted
-    return _page(request, "record.html", record=record, roles=listing.entity_roles(db, who, names),
+    return page(request, "record.html", record=record, roles=listing.entity_roles(db, who, names),
                  relations=listing.entity_relations(db, who, record_id))
 
 
 @router.get("/sources/{source_id}", response_class=HTMLResponse)
-def source_page(request: Request, source_id: RecordId, db: Engine = Depends(engine), who: Viewer = Depends(viewer)):
+def sourcepage(request: Request, source_id: RecordId, db: Engine = Depends(engine), who: Viewer = Depends(viewer)):
     src = listing.source_with_claims(db, who, source_id)
     if src is None:
         raise HTTPException(404, f"no source {source_id}")
     user = current_user(request)
     editing = bool(user) and user[1] in ("editor", "admin")  # only they make claims: names unredacted
-    return _page(request, "source.html", src=src, choices=source_records(db, source_id) if editing else None,
+    return page(request, "source.html", src=src, choices=source_records(db, source_id) if editing else None,
                  vocab=vocabulary())
 
 
@@ -95,30 +86,30 @@ def review_form(claim_id: RecordId, action: str = Form(...), reason: str = Form(
 
 
 @router.get("/claims/{claim_id}/history", response_class=HTMLResponse)
-def history_page(request: Request, claim_id: RecordId, db: Engine = Depends(engine), who: Viewer = Depends(viewer)):
+def historypage(request: Request, claim_id: RecordId, db: Engine = Depends(engine), who: Viewer = Depends(viewer)):
     steps = records.claim_history(db, who, claim_id)
     if steps is None:
         raise HTTPException(404, f"no claim {claim_id}")
-    return _page(request, "history.html", claim_id=claim_id, steps=steps)
+    return page(request, "history.html", claim_id=claim_id, steps=steps)
 
 
 @router.get("/map", response_class=HTMLResponse)
-def map_page(request: Request):
-    return _page(request, "visual.html", title="Map of deployments", view="map")
+def mappage(request: Request):
+    return page(request, "visual.html", title="Map of deployments", view="map")
 
 
 @router.get("/network", response_class=HTMLResponse)
-def network_page(request: Request):
-    return _page(request, "visual.html", title="Network of actors and deployments", view="network")
+def networkpage(request: Request):
+    return page(request, "visual.html", title="Network of actors and deployments", view="network")
 
 
 @router.get("/timeline", response_class=HTMLResponse)
-def timeline_page(request: Request):
-    return _page(request, "visual.html", title="Timeline", view="timeline")
+def timelinepage(request: Request):
+    return page(request, "visual.html", title="Timeline", view="timeline")
 
 
 @router.get("/path", response_class=HTMLResponse)
-def path_page(request: Request, start: str = "", goal: str = "", proposed: str = "", db: Engine = Depends(engine),
+def pathpage(request: Request, start: str = "", goal: str = "", proposed: str = "", db: Engine = Depends(engine),
               who: Viewer = Depends(viewer)):
     from counterwatch.query.paths import AmbiguousName, UnknownName, between
 
@@ -128,12 +119,12 @@ def path_page(request: Request, start: str = "", goal: str = "", proposed: str =
             found = between(db, who.narrow(include_proposed=bool(proposed)), start, goal)["paths"]
         except (AmbiguousName, UnknownName) as exc:
             error = str(exc)
-    return _page(request, "path.html", start=start, goal=goal, proposed=proposed, found=found, error=error)
+    return page(request, "path.html", start=start, goal=goal, proposed=proposed, found=found, error=error)
 
 
 @router.get("/add", response_class=HTMLResponse, dependencies=[Depends(require("editor"))])
 def add_form(request: Request):
-    return _page(request, "add.html", error=None)
+    return page(request, "add.html", error=None)
 
 
 @router.post("/add", response_class=HTMLResponse, dependencies=[Depends(check_csrf)])
@@ -143,16 +134,16 @@ async def add_source(request: Request, url: str = Form(""), text: str = Form("")
     try:
         job_id = await queue_input(request.app, user[0], url, text, title, file)
     except InputError as exc:
-        return _page(request, "add.html", error=str(exc))
+        return page(request, "add.html", error=str(exc))
     return RedirectResponse(f"/jobs/{job_id}", status_code=303)
 
 
 @router.get("/jobs/{job_id}", response_class=HTMLResponse)
-def job_page(request: Request, job_id: RecordId, db: Engine = Depends(engine), user=Depends(require("editor"))):
+def jobpage(request: Request, job_id: RecordId, db: Engine = Depends(engine), user=Depends(require("editor"))):
     """The job's progress, reloading itself until done; a stored source is then shown."""
     job = jobs.get(db, job_id)
     if job is None:
         raise HTTPException(404, f"no job {job_id}")
     if job["status"] == "done":
         return RedirectResponse(f"/sources/{job['source_id']}", status_code=303)
-    return _page(request, "job.html", job=job)
+    return page(request, "job.html", job=job)

@@ -10,9 +10,9 @@ from pydantic import BaseModel
 from counterwatch.limits import LIMITS
 from counterwatch.store.editing import EditError, add_claim, vocabulary
 from counterwatch.store.review import ReviewError, proposed, review_all
-from counterwatch.web.auth import check_csrf, check_csrf_header, require
 from counterwatch.web.deps import RecordId, engine
-from counterwatch.web.pages import _page
+from counterwatch.web.render import page
+from counterwatch.web.session import check_csrf, check_csrf_header, require
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(tags=["workbench"])
@@ -109,7 +109,7 @@ def bulk_form(action: str = Form(...), reason: str = Form(""), source_id: str = 
 
 
 @pages.get("/review", response_class=HTMLResponse)
-def queue_page(request: Request, source: str = "", field: str = "", certainty: str = "", min_confidence: str = "",
+def queuepage(request: Request, source: str = "", field: str = "", certainty: str = "", min_confidence: str = "",
                max_confidence: str = "", order: str = "source", db=Depends(engine), user=Depends(require("editor"))):
     """The review queue, narrowed by the filters, walked with j/k and decided with a/r/e (static/review.js)."""
     chosen = {"source": source, "field": field, "certainty": certainty, "min_confidence": min_confidence,
@@ -120,7 +120,7 @@ def queue_page(request: Request, source: str = "", field: str = "", certainty: s
                           max_confidence=_fraction(max_confidence))
     except (ReviewError, ValueError) as exc:
         raise HTTPException(400, str(exc)) from None
-    return _page(request, "review.html", claims=claims, chosen=chosen, vocab=vocabulary())
+    return page(request, "review.html", claims=claims, chosen=chosen, vocab=vocabulary())
 
 
 def _fraction(text: str) -> float | None:

@@ -4,8 +4,7 @@
 (function () {
   const box = document.getElementById("map");
   const detail = document.getElementById("detail");
-  const CERTAINTY = { documented: "#1e8449", reported: "#0b5cad", alleged: "#d68910", denied: "#c0392b",
-                      speculative: "#7d3c98" };
+  const CERTAINTY = Object.fromEntries(JSON.parse(box.dataset.certainties).map(c => [c.name, c.colour]));  // register.yml
   const colourOf = c => CERTAINTY[c] || "#555";
 
   function legend() {

@@ -6,6 +6,9 @@
   const detail = document.getElementById("detail");
   const colours = { deployment: "#0b5cad", organization: "#c0392b", person: "#7d3c98" };
   const ISOLATED = "isolated";
+  const levels = JSON.parse(box.dataset.certainties);  // register.yml: hedged levels are drawn dashed
+  const HEDGED = new Set(levels.filter(c => c.hedged).map(c => c.name));
+  const solid = levels.filter(c => !c.hedged && !c.denial).map(c => c.name);
 
   function legend() {
     const ul = document.createElement("ul");
@@ -14,7 +17,7 @@
       const li = document.createElement("li"), dot = document.createElement("i");
       dot.style.background = colour; li.append(dot, kind); ul.append(li);
     }
-    for (const text of ["solid edge: documented or reported", "dashed edge: alleged or speculative",
+    for (const text of [`solid edge: ${solid.join(" or ")}`, `dashed edge: ${[...HEDGED].join(" or ")}`,
                         "box: deployments with no known actor"]) {
       const li = document.createElement("li"); li.textContent = text; ul.append(li);
     }
@@ -72,7 +75,7 @@
         { selector: "edge", style: { width: 1.5, "curve-style": "bezier", "target-arrow-shape": "triangle",
           label: "data(predicate)", "font-size": 7, "text-rotation": "autorotate", "text-background-color": "#fff",
           "text-background-opacity": 0.8,
-          "line-style": e => e.data("certainty") === "alleged" || e.data("certainty") === "speculative" ? "dashed" : "solid" } },
+          "line-style": e => HEDGED.has(e.data("certainty")) ? "dashed" : "solid" } },
       ],
     });
     const layout = cy.layout({ name: "fcose", animate: false, randomize: true, nodeDimensionsIncludeLabels: true,

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 
 from counterwatch.ingest.errors import InputError
 from counterwatch.ingest.source import Source
-from counterwatch.store.intake import OnDone
+from counterwatch.pipeline.intake import OnDone
 
 IN_FLIGHT_PER_THREAD = 4  # tasks queued per worker thread: enough to keep workers busy, little memory
 _lock = threading.Lock()

@@ -1,0 +1,1 @@
+"""Training the extraction models on the annotated corpus, and the reviewed register as more gold."""
