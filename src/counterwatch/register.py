@@ -73,7 +73,6 @@ class Register:
         self.denial_event: str = spec["denial_event"]
         self.review_statuses = tuple(spec["review_statuses"])
         records = spec["records"]
-        self.record_types = tuple(records)
         self.entity_types = tuple(records["entity"]["types"])
         self.fields = {r: {n: Field(n, **(f or {})) for n, f in (body.get("fields") or {}).items()}
                        for r, body in records.items()}

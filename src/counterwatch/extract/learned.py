@@ -22,7 +22,7 @@ from counterwatch.register import REGISTER
 COMPONENTS = ("country", "deployments", "entities", "roles", "relations", "certainty", "relation_certainty", "start")
 DEFAULT_THRESHOLDS = {"deployment": 0.5, "entity": 0.5, "operator": 0.5, "supplier": 0.5, "relation": 0.5, "start": 0.3, "keep_rule": 0.9, "retype": 0.3,
                       "operator_floor": 1.0}
-SYMMETRIC = {"collaborates_with"}
+SYMMETRIC = {p for p, link in REGISTER.predicates.items() if link.symmetric}  # register.yml
 TYPES = REGISTER.entity_types
 
 

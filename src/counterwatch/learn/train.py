@@ -22,7 +22,7 @@ from sklearn.linear_model import LogisticRegression
 
 from counterwatch.extract import Extractor, to_json
 from counterwatch.extract import features as F
-from counterwatch.extract.learned import COMPONENTS, DEFAULT_THRESHOLDS, Refiner
+from counterwatch.extract.learned import COMPONENTS, DEFAULT_THRESHOLDS, SYMMETRIC, Refiner
 from counterwatch.extract.linear import LinearModel
 from counterwatch.ingest.source import Source
 from counterwatch.learn import corpus as C
@@ -173,7 +173,7 @@ def relation_examples(shared: Path, p: Parsed, ctx: F.Context) -> tuple[list[tup
             fwd = lab.matches(m1[2], [r["subject"]]) and lab.matches(m2[2], [r["object"]])
             back = lab.matches(m2[2], [r["subject"]]) and lab.matches(m1[2], [r["object"]])
             if fwd or back:
-                arrow = ">" if fwd or r["predicate"] == "collaborates_with" else "<"
+                arrow = ">" if fwd or r["predicate"] in SYMMETRIC else "<"
                 hits.append((k, (ctx.spans[i][0], ctx.spans[j][1]), f"{r['predicate']}{arrow}"))
         ev = p.doc.text.find(r.get("evidence") or "\0")
         stating = [h for h in hits if ev >= 0 and h[1][0] < ev + len(r["evidence"]) and ev < h[1][1]]
