@@ -18,7 +18,6 @@ dependencies routes declare.
 from __future__ import annotations
 
 import secrets
-import time
 from urllib.parse import urlsplit
 
 from fastapi import HTTPException, Request
