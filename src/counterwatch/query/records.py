@@ -7,12 +7,13 @@ from collections import defaultdict
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from counterwatch.query import program_record
 from counterwatch.query.viewer import Viewer
 from counterwatch.store import schema as t
+from counterwatch.store import survivors
 from counterwatch.store.review import history
 from counterwatch.store.writer import source_titles, stats
 
-SINGLE_VALUED = {"status", "start", "certainty", "country"}  # two sources disagreeing here is a conflict
 CLAIMS_PER_VALUE = 50
 
 
@@ -23,10 +24,13 @@ def show(engine: Engine, viewer: Viewer, record_type: str, record_id: int,
     reports is still one quick page). Only claims `viewer` sees, redacted for it."""
     with Session(engine) as session:
         table = {"deployment": t.Deployment, "entity": t.Entity}[record_type]
+        members = [record_id]
+        if record_type == "deployment":  # a program told by many sources: the claims of every merged member
+            record_id, members = survivors.deployment_group(session, record_id)
         row = session.get(table, record_id)
         if row is None:
             return None
-        mine = (t.Claim.record_type == record_type, t.Claim.record_id == record_id, viewer.visible())
+        mine = (t.Claim.record_type == record_type, t.Claim.record_id.in_(members), viewer.visible())
         group = (t.Claim.field, t.Claim.value)
         ranked = select(t.Claim.id, func.row_number().over(partition_by=group, order_by=t.Claim.id).label("n"),
                         func.count().over(partition_by=group).label("total")).where(*mine).subquery()
@@ -41,11 +45,14 @@ def show(engine: Engine, viewer: Viewer, record_type: str, record_id: int,
             value["claims"].append({"claim_id": c.id, "source_id": c.source_id, "source_title": titles.get(c.source_id),
                                     "quote": c.quote, "start": c.start, "end": c.end, "certainty": c.certainty,
                                     "cue": c.cue, "status": c.status})
-        conflicts = [f for f, values in fields.items() if f in SINGLE_VALUED and len(values) > 1]
+        conflicts = [f for f, values in fields.items() if f in program_record.SINGLE_VALUED and len(values) > 1]
         denied = sorted(session.scalars(select(t.Claim.field).where(*mine, t.Claim.certainty == "denied").distinct()))
         record = {"type": record_type, "id": row.id, "name": row.name,
                   "fields": {f: list(values.values()) for f, values in fields.items()},
                   "conflicts": conflicts, "denied_fields": denied}
+        if record_type == "deployment":
+            record.update(program_record.consolidate(session, viewer, members), members=members)
+            record["conflicts"] = sorted({*conflicts, *(c["field"] for c in record["conflict_details"])})
         if record_type == "entity":
             sources = session.scalars(select(t.Claim.source_id).where(*mine).distinct().order_by(t.Claim.source_id))
             record.update(entity_type=row.type, country=row.country, aliases=[a.name for a in row.aliases],

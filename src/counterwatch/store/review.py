@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from counterwatch.store import audit, facets
 from counterwatch.store import schema as t
+from counterwatch.store.survivors import ENTITY_FIELDS, entity_named
 from counterwatch.store.writer import source_titles
 
 ACTIONS = {"accept": "accepted", "reject": "rejected", "edit": "accepted"}
@@ -43,6 +44,8 @@ def _apply(session: Session, claim: t.Claim, action: str, editor: str, reason: s
                      after_status=ACTIONS[action], before_value=claim.value,
                      after_value=value if action == "edit" else claim.value, reason=reason)
     claim.status, claim.value = rev.after_status, rev.after_value
+    if claim.record_type == "deployment" and claim.field in ENTITY_FIELDS and rev.before_value != rev.after_value:
+        claim.entity_id = entity_named(session, claim.value)  # the corrected name names another actor
     session.add(rev)
     if claim.record_type == "deployment" and claim.field in facets.FIELDS and rev.before_value != rev.after_value:
         session.flush()

@@ -19,6 +19,7 @@ from counterwatch.ingest.source import Source as ReadSource
 from counterwatch.store import audit, facets
 from counterwatch.store import schema as t
 from counterwatch.store.resolution import canonical
+from counterwatch.store.survivors import ENTITY_FIELDS
 
 
 STORE_LOCK = 0x436F756E  # PostgreSQL advisory lock held by each store transaction: entity resolution
@@ -76,7 +77,8 @@ def _store(engine: Engine, source: ReadSource, x: Extraction, actor: str) -> Ing
             tags = facets.tokens(fields)  # a new record: its facets are this document's
             for name, value in fields:
                 writer.add("deployment", dep.id, name, value, d.certainty, main, tags,
-                           confidence=d.confidence.get(f"{name}={value}", d.confidence.get(name) if name == "certainty" else None))
+                           confidence=d.confidence.get(f"{name}={value}", d.confidence.get(name) if name == "certainty" else None),
+                           entity_id=ids.get(value) if name in ENTITY_FIELDS else None)
             for ev in d.evidence:
                 writer.add("deployment", dep.id, "evidence", d.name, d.certainty, ev, tags)
         stated = [(r, ids.get(r.subject), ids.get(r.object)) for r in x.relations]
@@ -110,11 +112,11 @@ class _ClaimWriter:
         return len(self.rows)
 
     def add(self, record_type: str, record_id: int, field: str, value: str, certainty: str, ev: Evidence,
-            record_facets: str = "", confidence: float | None = None) -> None:
+            record_facets: str = "", confidence: float | None = None, entity_id: int | None = None) -> None:
         self.rows.append(dict(source_id=self.source_id, record_type=record_type, record_id=record_id, field=field,
                               value=str(value)[:500], certainty=certainty, quote=ev.quote, start=ev.start,
                               end=ev.end, cue=ev.cue, facets=facets.column(record_facets, certainty),
-                              confidence=confidence))
+                              confidence=confidence, entity_id=entity_id))
 
     def flush(self) -> None:
         if self.rows:

@@ -67,8 +67,7 @@ def entity_page(request: Request, record_id: RecordId, db: Engine = Depends(engi
     record = records.show(db, who, "entity", record_id)
     if record is None:
         raise HTTPException(404, f"no entity {record_id}")
-    names = records.names_of(db, record_id)  # the stored names: the record's may be redacted
-    return _page(request, "record.html", record=record, roles=listing.entity_roles(db, who, names),
+    return _page(request, "record.html", record=record, roles=listing.entity_roles(db, who, record_id),
                  relations=listing.entity_relations(db, who, record_id))
 
 
