@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from counterwatch.ingest import InputError, Source, iter_sources
 from counterwatch.limits import LIMITS
+from counterwatch.programs_cli import programs_app
 
 app = typer.Typer(help="Counterwatch: an evidence register of surveillance deployments.", no_args_is_help=True)
 out = Console()
@@ -435,6 +436,7 @@ def restore_cmd(
 
 user_app = typer.Typer(help="Accounts (admin, editor, viewer) and API tokens.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
+app.add_typer(programs_app, name="programs")
 
 
 @user_app.command("add")

@@ -173,6 +173,13 @@ def auto_merge(engine: Engine, involving: set[int] | None = None, threshold: flo
             return merged
 
 
+def merge_programs_of(engine: Engine, source_id: int) -> int:
+    """After one source is stored: merge its deployments with the programs they clearly continue."""
+    with Session(engine) as session:
+        mine = set(session.scalars(select(t.Deployment.id).where(t.Deployment.source_id == source_id)))
+    return auto_merge(engine, involving=mine) if mine else 0
+
+
 def merges(engine: Engine) -> list[dict]:
     """Deployments merged into another, newest first: what can be split."""
     with Session(engine) as session:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from counterwatch.ingest import InputError, Source, bounded, read_data, read_url
 from counterwatch.store import schema as t
+from counterwatch.store.deployment_resolution import merge_programs_of
 from counterwatch.store.writer import store_extraction
 
 KINDS = ("url", "text", "file")
@@ -108,6 +109,7 @@ def run_one(engine: Engine, extractor) -> int | None:
         extraction = extractor(source)
         _set(engine, job.id, step="storing")
         result = store_extraction(engine, source, extraction, actor=job.actor)
+        merge_programs_of(engine, result.source_id)
     except InputError as exc:
         _set(engine, job.id, status="failed", step="done", error=str(exc), payload=None)
     except DataError as exc:

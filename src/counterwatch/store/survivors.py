@@ -87,6 +87,21 @@ def deployment_group(session: Session, deployment_id: int) -> tuple[int, list[in
     return survivor, members
 
 
+def live_deployments(session: Session, ids: Iterable[int]) -> dict[int, tuple[int, str]]:
+    """The live record (id, name) of each of these deployments, following only their own merges: a
+    search page maps its hits without reading every merge of the register."""
+    at = {i: i for i in ids}
+    while True:
+        up = dict(session.execute(select(t.Deployment.id, t.Deployment.merged_into).where(
+            t.Deployment.id.in_(set(at.values())), t.Deployment.merged_into.isnot(None))).all()) if at else {}
+        if not up:
+            break
+        at = {i: up.get(j, j) for i, j in at.items()}
+    names = dict(session.execute(select(t.Deployment.id, t.Deployment.name).where(t.Deployment.id.in_(set(at.values())))).all()) \
+        if at else {}
+    return {i: (j, names.get(j, "")) for i, j in at.items()}
+
+
 def entity_named(session: Session, name: str) -> int | None:
     """The live entity with this normalised name or alias (oldest first), for a value an editor types:
     the rule the writer resolves extracted names by."""

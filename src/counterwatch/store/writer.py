@@ -194,10 +194,12 @@ def source_titles(session: Session, source_ids) -> dict[int, str | None]:
 
 
 def stats(engine: Engine) -> dict:
-    """Counts of the register, for scripts and checks (merged entities count once)."""
+    """Counts of the register, for scripts and checks (merged entities count once; `programs` are the
+    deployment records after resolution, `deployments` the records extraction made)."""
     with Session(engine) as session:
         count = lambda table: session.scalar(select(func.count()).select_from(table))  # noqa: E731
         by_status = dict(session.execute(select(t.Claim.status, func.count()).group_by(t.Claim.status)).all())
         entities = session.scalar(select(func.count()).select_from(t.Entity).where(t.Entity.merged_into.is_(None)))
-        return {"sources": count(t.Source), "entities": entities, "deployments": count(t.Deployment),
+        programs = session.scalar(select(func.count()).select_from(t.Deployment).where(t.Deployment.merged_into.is_(None)))
+        return {"sources": count(t.Source), "entities": entities, "deployments": count(t.Deployment), "programs": programs,
                 "relations": count(t.Relation), "claims": count(t.Claim), "claims_by_status": by_status}

@@ -59,6 +59,8 @@ def deployment_page(request: Request, record_id: RecordId, db: Engine = Depends(
     record = records.show(db, who, "deployment", record_id)
     if record is None:
         raise HTTPException(404, f"no deployment {record_id}")
+    if record["id"] != record_id:  # merged into another: one program, one address
+        return RedirectResponse(f"/deployments/{record['id']}", status_code=303)
     return _page(request, "record.html", record=record)
 
 
