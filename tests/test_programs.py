@@ -162,3 +162,11 @@ def test_merge_and_split_from_the_api_and_the_cli(engine):
     assert f"{b} " in listed.output
     assert CliRunner().invoke(app, ["programs", "split", str(b), "--database", url]).exit_code == 0
     assert stats(engine)["programs"] == 2
+
+
+def test_one_stored_source_merges_into_the_program_it_continues(engine):
+    a, b = _two_sources(engine)
+    with Session(engine) as s:
+        source = s.get(t.Deployment, b).source_id
+    assert dr.merge_programs_of(engine, source) == 1  # what the web's worker does after each job
+    assert show(engine, STAFF, "deployment", a)["members"] == [a, b]

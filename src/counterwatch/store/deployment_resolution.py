@@ -47,21 +47,23 @@ class Candidate:
         return {**self.__dict__, "reason": "; ".join(self.reasons)}
 
 
-def profiles(session: Session, survivors: Survivors, only: set[int] | None = None) -> dict[int, Profile]:
-    """Live deployments (all, or those in `only`) with their members' claims folded in."""
-    deps = session.execute(select(t.Deployment.id, t.Deployment.name, t.Deployment.country, t.Deployment.source_id)).all()
+def profiles(session: Session, survivors: Survivors, countries: set[str] | None = None) -> dict[int, Profile]:
+    """Live deployments (all, or those of `countries`: blocking never pairs across countries) with
+    their members' claims folded in."""
+    where = [t.Deployment.country.in_(countries)] if countries is not None else []
+    deps = session.execute(select(t.Deployment.id, t.Deployment.name, t.Deployment.country, t.Deployment.source_id)
+                           .where(*where)).all()
     out: dict[int, Profile] = {}
     for d_id, name, country, source_id in deps:
         live = survivors.deployment(d_id)
-        if only is not None and live not in only:
-            continue
         p = out.setdefault(live, Profile(live, name, country))
         if live == d_id:
             p.name, p.country = name, country or p.country
         p.sources.add(source_id)
     claims = session.execute(select(t.Claim.record_id, t.Claim.field, t.Claim.value, t.Claim.entity_id)
+                             .join(t.Deployment, t.Deployment.id == t.Claim.record_id)
                              .where(t.Claim.record_type == "deployment", t.Claim.field.in_(PROFILE_FIELDS),
-                                    t.Claim.status != "rejected"))
+                                    t.Claim.status != "rejected", *where))
     for rid, fld, value, entity_id in claims:
         p = out.get(survivors.deployment(rid))
         if p is None:
@@ -110,9 +112,11 @@ def candidates(engine: Engine, min_score: float = CANDIDATE_SCORE, involving: se
     `involving`: only pairs with one of these (stored) deployments, as after one ingest."""
     with Session(engine) as session:
         survivors = load(session)
-        profs = profiles(session, survivors)
+        focus = {survivors.deployment(i) for i in involving} if involving is not None else None
+        countries = set(session.scalars(select(t.Deployment.country).where(t.Deployment.id.in_(focus)))) \
+            if focus is not None else None
+        profs = profiles(session, survivors, countries)
         judged = _judged(session, survivors)
-    focus = {survivors.deployment(i) for i in involving} if involving is not None else None
     out = []
     for a, b in _blocks(profs):
         if (a, b) in judged or focus is not None and not {a, b} & focus:
