@@ -48,11 +48,8 @@ class Survivors:
     def deployment(self, deployment_id: int) -> int:
         return self.deployments.get(deployment_id, deployment_id)
 
-    def deployment_members(self, deployment_id: int) -> list[int]:
-        """The stored deployments that make up this live one (itself first)."""
-        return [deployment_id, *sorted(d for d, s in self.deployments.items() if s == deployment_id)]
-
     def entity_members(self, entity_id: int) -> list[int]:
+        """The stored entities this live one stands for (itself first)."""
         return [entity_id, *sorted(e for e, s in self.entities.items() if s == entity_id)]
 
     def grouped_deployments(self, ids: Iterable[int]) -> dict[int, list[int]]:
