@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from counterwatch.extract.entities import key
 from counterwatch.store import audit
 from counterwatch.store import schema as t
-from counterwatch.store.deployment_scoring import Profile, score
+from counterwatch.store.deployment_scoring import GENERIC_COUNTRIES, Profile, score
 from counterwatch.store.survivors import Survivors, load
 
 AUTO_MERGE_SCORE = 0.55  # tuned on the corpus's train and dev splits (make eval): precision first
@@ -48,26 +48,17 @@ class Candidate:
 
 
 def profiles(session: Session, survivors: Survivors, countries: set[str] | None = None) -> dict[int, Profile]:
-    """Live deployments (all, or those of `countries`: blocking never pairs across countries) with
-    their members' claims folded in."""
+    """Stored deployments (all, or those of `countries`: blocking never pairs across countries), each
+    with its own claims, actors resolved to their live entities."""
     where = [t.Deployment.country.in_(countries)] if countries is not None else []
-    deps = session.execute(select(t.Deployment.id, t.Deployment.name, t.Deployment.country, t.Deployment.source_id)
-                           .where(*where)).all()
-    out: dict[int, Profile] = {}
-    for d_id, name, country, source_id in deps:
-        live = survivors.deployment(d_id)
-        p = out.setdefault(live, Profile(live, name, country))
-        if live == d_id:
-            p.name, p.country = name, country or p.country
-        p.sources.add(source_id)
+    out = {d_id: Profile(d_id, name, country, {source_id}) for d_id, name, country, source_id in session.execute(
+        select(t.Deployment.id, t.Deployment.name, t.Deployment.country, t.Deployment.source_id).where(*where))}
     claims = session.execute(select(t.Claim.record_id, t.Claim.field, t.Claim.value, t.Claim.entity_id)
                              .join(t.Deployment, t.Deployment.id == t.Claim.record_id)
                              .where(t.Claim.record_type == "deployment", t.Claim.field.in_(PROFILE_FIELDS),
                                     t.Claim.status != "rejected", *where))
     for rid, fld, value, entity_id in claims:
-        p = out.get(survivors.deployment(rid))
-        if p is None:
-            continue
+        p = out[rid]
         if fld == "technology":
             p.technologies.add(value)
         elif fld == "start":
@@ -78,6 +69,28 @@ def profiles(session: Session, survivors: Survivors, countries: set[str] | None 
             p.labels.setdefault(ident, value)
             {"operator": p.operators, "supplier": p.suppliers, "place": p.places}[fld].add(ident)
     return out
+
+
+def generic_operators(session: Session, survivors: Survivors) -> frozenset[str]:
+    """Operator identities (live entities) that run deployments in GENERIC_COUNTRIES countries or more."""
+    rows = session.execute(select(t.Claim.entity_id, t.Deployment.country)
+                           .join(t.Deployment, t.Deployment.id == t.Claim.record_id)
+                           .where(t.Claim.record_type == "deployment", t.Claim.field == "operator",
+                                  t.Claim.entity_id.isnot(None), t.Deployment.country.isnot(None)).distinct())
+    spread: dict[str, set[str]] = defaultdict(set)
+    for entity_id, country in rows:
+        spread[f"e{survivors.entity(entity_id)}"].add(country)
+    return frozenset(i for i, countries in spread.items() if len(countries) >= GENERIC_COUNTRIES)
+
+
+def _linkage(left: list[Profile], right: list[Profile], generic: frozenset[str]) -> tuple[float, list[str]]:
+    """Two records' score: the mean over their members' pairs (average linkage), with the reasons of
+    the best pair. Why not one profile per record: a merged record's union of actors and technologies
+    shares something with almost anything, and merges snowballed into one record per country."""
+    scored = [score(a, b, generic) for a in left for b in right]
+    best = max(scored, key=lambda s: s[0])
+    mean = round(sum(s for s, _ in scored) / len(scored), 3)
+    return mean, best[1] + ([f"mean of {len(scored)} member pairs"] if len(scored) > 1 else [])
 
 
 def _blocks(profs: dict[int, Profile]) -> set[tuple[int, int]]:
@@ -117,16 +130,21 @@ def candidates(engine: Engine, min_score: float = CANDIDATE_SCORE, involving: se
             if focus is not None else None
         profs = profiles(session, survivors, countries)
         judged = _judged(session, survivors)
+        generic = generic_operators(session, survivors)
+    members: dict[int, list[Profile]] = defaultdict(list)
+    for p in profs.values():
+        members[survivors.deployment(p.id)].append(p)
+    live_pairs = {tuple(sorted((survivors.deployment(a), survivors.deployment(b)))) for a, b in _blocks(profs)}
     out = []
-    for a, b in _blocks(profs):
-        if (a, b) in judged or focus is not None and not {a, b} & focus:
+    for a, b in live_pairs:
+        if a == b or (a, b) in judged or focus is not None and not {a, b} & focus or a not in profs or b not in profs:
             continue
-        pa, pb = profs[a], profs[b]
-        if pa.sources & pb.sources:  # extraction keeps one document's deployments apart on purpose
-            continue
-        s, reasons = score(pa, pb)
+        left, right = members[a], members[b]
+        if {s for p in left for s in p.sources} & {s for p in right for s in p.sources}:
+            continue  # extraction keeps one document's deployments apart on purpose
+        s, reasons = _linkage(left, right, generic)
         if s >= min_score:
-            out.append(Candidate(a, b, pa.name, pb.name, s, reasons))
+            out.append(Candidate(a, b, profs[a].name, profs[b].name, s, reasons))
     return sorted(out, key=lambda c: (-c.score, c.left_id, c.right_id))
 
 

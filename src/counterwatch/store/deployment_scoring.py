@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 SHARED_OPERATOR = 0.45
+SHARED_GENERIC_OPERATOR = 0.2  # every shared operator runs deployments in GENERIC_COUNTRIES countries or more
+GENERIC_COUNTRIES = 3  # "Ministry of Interior", "National Police": a name many countries' bodies share
 OTHER_OPERATORS = -0.6  # both name operators and none is shared
 SHARED_SUPPLIER = 0.2
 OTHER_SUPPLIERS = -0.05
@@ -48,24 +50,28 @@ def _jaccard(a: set, b: set) -> float:
 
 
 def _sets(a: Profile, b: Profile, shared_w: float, other_w: float, what: str, attr: str,
-          reasons: list[str]) -> float:
+          reasons: list[str], generic: frozenset[str] = frozenset(), generic_w: float = 0.0) -> float:
     x, y = getattr(a, attr), getattr(b, attr)
     if not x or not y:
         return 0.0
     common = x & y
     if common:
         names = sorted(a.labels.get(c, c) for c in common)
+        if common <= generic:
+            reasons.append(f"shared {what} (named in many countries): {', '.join(names[:3])}")
+            return generic_w
         reasons.append(f"shared {what}: {', '.join(names[:3])}")
         return shared_w
     reasons.append(f"different {what}")
     return other_w
 
 
-def score(a: Profile, b: Profile) -> tuple[float, list[str]]:
-    """Score (0..1, rounded) and the reasons, strongest evidence first."""
+def score(a: Profile, b: Profile, generic: frozenset[str] = frozenset()) -> tuple[float, list[str]]:
+    """Score (0..1, rounded) and the reasons, strongest evidence first; `generic`: operator identities
+    that run deployments in many countries, weaker evidence of one program when shared."""
     reasons: list[str] = [f"same country {a.country}", f"technology {', '.join(sorted(a.technologies & b.technologies))}"]
     s = BASE + SAME_TECHNOLOGIES * _jaccard(a.technologies, b.technologies)
-    s += _sets(a, b, SHARED_OPERATOR, OTHER_OPERATORS, "operators", "operators", reasons)
+    s += _sets(a, b, SHARED_OPERATOR, OTHER_OPERATORS, "operators", "operators", reasons, generic, SHARED_GENERIC_OPERATOR)
     s += _sets(a, b, SHARED_SUPPLIER, OTHER_SUPPLIERS, "suppliers", "suppliers", reasons)
     s += _sets(a, b, SHARED_PLACE, OTHER_PLACES, "places", "places", reasons)
     similar = fuzz.token_set_ratio(a.name.lower(), b.name.lower()) / 100
