@@ -89,6 +89,15 @@ def test_two_sources_on_one_program_merge_without_rewriting_a_claim(engine):
     assert [n["id"] for n in network["nodes"] if n["kind"] == "deployment"] == [f"d{a}"]
 
 
+def test_a_programs_record_is_reviewed_in_bulk_with_every_source(engine):
+    from counterwatch.store.review import review_all
+
+    a, b = _two_sources(engine)
+    dr.judge(engine, a, b, "positive", "ana")
+    done = review_all(engine, "accept", "ana", record_type="deployment", record_id=a, field="start")
+    assert len(done) == 2 and show(engine, STAFF, "deployment", a)["fields"]["start"][1]["claims"][0]["status"] == "accepted"
+
+
 def test_a_negative_judgement_keeps_them_apart(engine):
     a, b = _two_sources(engine)
     dr.judge(engine, a, b, "negative", "ana")

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from counterwatch.store import audit, facets
 from counterwatch.store import schema as t
-from counterwatch.store.survivors import ENTITY_FIELDS, entity_named
+from counterwatch.store.survivors import ENTITY_FIELDS, deployment_group, entity_named
 from counterwatch.store.writer import source_titles
 
 ACTIONS = {"accept": "accepted", "reject": "rejected", "edit": "accepted"}
@@ -69,11 +69,12 @@ def review_all(engine: Engine, action: str, editor: str, reason: str | None = No
     where = [t.Claim.status == "proposed"]
     if source_id is not None:
         where.append(t.Claim.source_id == source_id)
-    if record_type is not None and record_id is not None:
-        where += [t.Claim.record_type == record_type, t.Claim.record_id == record_id]
     if field:
         where.append(t.Claim.field == field)
     with Session(engine, expire_on_commit=False) as session, session.begin():
+        if record_type is not None and record_id is not None:  # a program's record: the claims of every merged source
+            members = deployment_group(session, record_id)[1] if record_type == "deployment" else [record_id]
+            where += [t.Claim.record_type == record_type, t.Claim.record_id.in_(members)]
         claims = session.scalars(select(t.Claim).where(*where).order_by(t.Claim.id)).all()
         for claim in claims:
             _apply(session, claim, action, editor, reason)
