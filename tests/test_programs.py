@@ -179,3 +179,18 @@ def test_one_stored_source_merges_into_the_program_it_continues(engine):
         source = s.get(t.Deployment, b).source_id
     assert dr.merge_programs_of(engine, source) == 1  # what the web's worker does after each job
     assert show(engine, STAFF, "deployment", a)["members"] == [a, b]
+
+
+def test_a_merge_and_the_entity_ids_travel_in_the_dump(engine, tmp_path):
+    from counterwatch.exchange.dump import export_dump, import_dump
+    from counterwatch.store import connect
+
+    a, b = _two_sources(engine)
+    dr.judge(engine, a, b, "positive", "ana")
+    dump = export_dump(engine)
+    other = connect(f"sqlite:///{tmp_path / 'copy.sqlite'}")
+    import_dump(other, dump)
+    assert export_dump(other) == dump and stats(other)["programs"] == 1
+    with Session(other) as s:
+        assert s.scalars(select(t.Claim.entity_id).where(t.Claim.field == "operator")).all() == \
+            [s.scalar(select(t.Entity.id).where(t.Entity.name == "Harlow Springs Police Department"))] * 2
