@@ -75,3 +75,30 @@ def test_implied_supplies_cite_the_supplier_sentence_when_none_names_both(extrac
     assert [(r.subject, r.object) for r in rel] == [("Vantix Ltd", "Harlow Police Service")]
     assert rel[0].evidence.quote.startswith("The cameras were installed by Vantix Ltd")
     assert text[rel[0].evidence.start:rel[0].evidence.end] == rel[0].evidence.quote
+
+
+def test_technologies_the_report_implies_are_added_and_unlikely_ones_taken_out(extractor):
+    text = ("The Harlow Police Service runs number plate recognition cameras in London. "
+            "Officers also carry body cameras and fingerprint scanners.")
+    _, ctx = extractor.contexts([Source(uri="t.txt", text=text)])[0]
+    held = {t for d in ctx.deployments for t in d.technologies}
+    assert {"license_plate_recognition", "body_camera", "fingerprint"} <= held and "vehicle_tracking" not in held
+    # plate readers imply vehicle tracking; fingerprints are not believed; every other id is a plain no
+    techs = LinearModel(("no", "yes"), {"t=vehicle_tracking&with=license_plate_recognition": (0, 8),
+                                        "t=license_plate_recognition": (0, 8), "t=body_camera": (0, 8),
+                                        "t=fingerprint": (0, 2)}, (0, -4))
+    Refiner({"technologies": techs}, {"technology": 0.9, "tech_drop": 0.2}, "test").refine(ctx)
+    got = [t for d in ctx.deployments for t in d.technologies]
+    assert "vehicle_tracking" in got and got.count("vehicle_tracking") == 1
+    assert "fingerprint" not in got  # p = 0.12: out of every deployment that holds another technology
+    assert {"license_plate_recognition", "body_camera"} <= set(got)
+
+
+def test_a_place_no_gazetteer_knows_is_no_country_hint(extractor):
+    from counterwatch.extract import features as F
+    text = ("The Qworvanetz City Police said on Monday that face recognition cameras now watch the market of "
+            "Qworvanetz, officials in Beirut said. In Qworvanetz, residents object.")
+    x, ctx = extractor.contexts([Source(uri="t.txt", text=text)])[0]
+    unknown = [e for e in ctx.entities.values() if e.type == "place" and e.name == "Qworvanetz"]
+    assert unknown and all(e.kind == "guessed" and e.country == "LB" for e in unknown)
+    assert F.country_votes(ctx, None, "entity") == {"LB": 1.0}  # Beirut's one mention, not the guesses

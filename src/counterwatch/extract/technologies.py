@@ -35,6 +35,11 @@ def _any() -> re.Pattern:
                                for syn in spec["synonyms"]), re.I)
 
 
+def taxonomy() -> list[str]:
+    """Every technology id, in the data file's order."""
+    return list(load("technologies.yml"))
+
+
 def label(tech: str) -> str:
     return load("technologies.yml")[tech]["label"]
 

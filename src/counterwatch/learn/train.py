@@ -22,6 +22,7 @@ from sklearn.linear_model import LogisticRegression
 
 from counterwatch.extract import Extractor, to_json
 from counterwatch.extract import features as F
+from counterwatch.extract import technologies
 from counterwatch.extract.learned import COMPONENTS, DEFAULT_THRESHOLDS, Refiner
 from counterwatch.extract.linear import LinearModel
 from counterwatch.ingest.source import Source
@@ -29,13 +30,13 @@ from counterwatch.learn import corpus as C
 from counterwatch.learn.scoring import score, scorer
 
 SEED = 13
-REGULARISATION = {"country": 0.5, "deployments": 0.5, "entities": 0.5, "roles": 0.5, "relations": 0.5, "certainty": 0.3, "relation_certainty": 0.3, "start": 0.5}
+REGULARISATION = {"country": 0.5, "deployments": 0.5, "technologies": 0.5, "entities": 0.5, "roles": 0.5, "relations": 0.5, "certainty": 0.3, "relation_certainty": 0.3, "start": 0.5}
 # 'none' is 8 relation candidates in 10: weighting the rare classes up lifted dev relations F1 0.32 -> 0.43;
 # "documented" is 4 claims in 10: weighting the rarer levels up lifted dev certainty 0.590 -> 0.667
 BALANCED = {"relations", "roles", "certainty", "relation_certainty"}
 GRID = (0.25, 0.35, 0.45, 0.55, 0.65, 0.75, 0.85, 0.95)
 # retype is a margin over the parser's type; an operator floor of 1.0 never fires
-GRIDS = {"start": (0.0, *GRID), "retype": (0.0, 0.1, 0.2, 0.3, 0.5, 1.0), "operator_floor": (0.05, 0.1, 0.15, 0.2, 0.3, 1.0)}
+GRIDS = {"start": (0.0, *GRID), "technology": (*GRID, 1.0), "tech_drop": (0.0, 0.05, 0.1, 0.15, 0.2, 0.3), "retype": (0.0, 0.1, 0.2, 0.3, 0.5, 1.0), "operator_floor": (0.05, 0.1, 0.15, 0.2, 0.3, 1.0)}
 MIN_WEIGHT = 1e-4  # weights smaller than this change no decision; dropped to keep the folder small
 
 
@@ -117,6 +118,14 @@ def country_examples(shared: Path, p: Parsed, ctx: F.Context) -> list[tuple[dict
 def deployment_examples(shared: Path, p: Parsed, ctx: F.Context) -> list[tuple[dict, str]]:
     kept = {id(d) for _, d in Labeller(shared, p).pairs(ctx.deployments)}
     return [(F.deployment_features(ctx, k), "yes" if id(d) in kept else "no") for k, d in enumerate(ctx.deployments)]
+
+
+def technology_examples(shared: Path, p: Parsed, ctx: F.Context) -> list[tuple[dict, str]]:
+    """Each taxonomy technology of each report: is it among the gold deployments' technologies?"""
+    gold = {t for g in p.doc.gold.get("deployments", []) for t in g.get("technologies", [])}
+    if not ctx.deployments:
+        return []
+    return [(F.tech_features(ctx, t), "yes" if t in gold else "no") for t in technologies.taxonomy()]
 
 
 def entity_examples(shared: Path, p: Parsed, ctx: F.Context) -> list[tuple[dict, str]]:
@@ -244,11 +253,12 @@ def train(corpus_root: Path, shared: Path, out: Path, extra: list[C.Document] | 
     models: dict[str, LinearModel] = {}
     data = {"country": _collect(shared, train_set, country_examples),
             "deployments": _collect(shared, train_set, deployment_examples),
+            "technologies": _collect(shared, train_set, technology_examples),
             "entities": _collect(shared, train_set, entity_examples),
             "roles": _collect(shared, train_set, role_examples),
             "certainty": _collect(shared, train_set, certainty_examples),
             "start": _collect(shared, train_set, start_examples)}
-    for name in ("country", "deployments", "entities", "roles", "certainty", "start"):
+    for name in ("country", "deployments", "technologies", "entities", "roles", "certainty", "start"):
         models[name] = fit(data[name], REGULARISATION[name], balanced=name in BALANCED)
     roles_only = Refiner({"roles": models["roles"]}, dict(DEFAULT_THRESHOLDS), "training")  # as at extraction
     pair_data, cert_data = [], []
@@ -297,7 +307,7 @@ def train(corpus_root: Path, shared: Path, out: Path, extra: list[C.Document] | 
     return manifest
 
 
-FIGURE = {"country": ("deployments", "f1"), "deployments": ("deployments", "f1"), "entities": ("entities", "f1"), "roles": ("operators", "f1"),
+FIGURE = {"country": ("deployments", "f1"), "deployments": ("deployments", "f1"), "technologies": ("technologies", "f1"), "entities": ("entities", "f1"), "roles": ("operators", "f1"),
           "relations": ("relations", "f1"), "certainty": ("certainty", None), "start": ("start_year", None)}
 
 
@@ -328,7 +338,7 @@ def tune(shared: Path, dev: list[Parsed], models: dict[str, LinearModel], log: C
     def f1(key: str, **change: float) -> float:
         return score(shared, predict(dev, Refiner(models, {**th, **change}, "tuning")))[key]["f1"]
 
-    for name, key in (("deployment", "deployments"), ("entity", "entities"), ("retype", "entities"), ("operator", "operators"), ("keep_rule", "operators"), ("operator_floor", "operators"), ("supplier", "relations"), ("relation", "relations"), ("start", "deployments")):
+    for name, key in (("deployment", "deployments"), ("technology", "technologies"), ("tech_drop", "technologies"), ("entity", "entities"), ("retype", "entities"), ("operator", "operators"), ("keep_rule", "operators"), ("operator_floor", "operators"), ("supplier", "relations"), ("relation", "relations"), ("start", "deployments")):
         grid = GRIDS.get(name, GRID)
         if name == "start":
             got = {v: score(shared, predict(dev, Refiner(models, {**th, "start": v}, "tuning")))["start_year"] or 0
