@@ -139,9 +139,14 @@ def bench_ingest(url: str, n: int, workers: int) -> dict:
         tally = ingest(engine, corpus_sources(n, counter), workers, on_done=done)
         merged = finish(engine)
     secs = time.perf_counter() - t0
+    figures = stats(engine)
+    per_report = {"deployments_per_report_before": round(figures["deployments"] / max(1, figures["sources"]), 3),
+                  "deployments_per_report_after": round(figures["programs"] / max(1, figures["sources"]), 3)}
+    log(f"  deployments per report: {per_report['deployments_per_report_before']} extracted, "
+        f"{per_report['deployments_per_report_after']} after resolution")
     return {"ingest_seconds": round(secs, 1), "ingest_words_per_s": round(counter["words"] / secs),
             "ingest_docs_per_s": round(n / secs, 1), "ingest_peak_rss_mb": rss.mb, "ingest_peak_pss_mb": rss.pss_mb,
-            "entities_auto_merged": merged,
+            "entities_auto_merged": merged, **per_report,
             "outcomes": {k: v for k, v in tally.items() if k != "claims"}, "words": counter["words"]}
 
 

@@ -22,7 +22,7 @@ def main() -> int:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
-        result = evaluate(args.shared, Path(tmp))
+        result = evaluate(args.shared, Path(tmp), with_programs=True)
         result["seconds"] = round(time.perf_counter() - started, 2)
     if args.json:
         print(json.dumps(result, indent=2))
@@ -36,6 +36,13 @@ def main() -> int:
         print(f"aiid   deployer_as_operator_recall={aiid['deployer_as_operator_recall']} "
               f"developer_as_supplier_recall={aiid['developer_as_supplier_recall']}")
         print(f"speed  {result['words_per_second']:.0f} words/s over {result['words']} words")
+        for run, r in (result["programs"] or {}).items():
+            print(f"programs ({run} deployments, merge at {r['threshold']}): {r['deployments']} deployments in "
+                  f"{r['documents']} reports -> {r['records']} records; pairwise merging "
+                  + "; ".join(f"{part} P={r[part]['precision']} R={r[part]['recall']} ({r[part]['pairs']} pairs)"
+                              for part in ("train+dev", "test", "all")))
+            print("  threshold sweep, train+dev only: " + ", ".join(
+                f"{s['threshold']}: P={s['precision']} R={s['recall']}" for s in r["sweep"]))
     return 0
 
 

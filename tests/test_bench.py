@@ -45,6 +45,7 @@ def test_bench_prints_every_figure_on_both_databases(tmp_path):
         assert fig["outcomes"] == {"stored": 24} and fig["register"]["sources"] == 24
         assert fig["ingest_words_per_s"] > 0 and fig["ingest_docs_per_s"] > 0 and fig["vs_bare_ner"] > 0
         assert fig["db_mb_per_1k_docs"] > 0
+        assert 0 < fig["deployments_per_report_after"] <= fig["deployments_per_report_before"]
         for figure in ("search_ms", "path_random_pairs_ms", "path_linked_pairs_ms", "record_api_ms"):
             assert fig[figure]["n"] > 0 and 0 < fig[figure]["p50"] <= fig[figure]["p95"] <= fig[figure]["p99"], figure
         assert fig["path_linked_pairs_ms"]["with_path"] > 0  # linked pairs really are linked

@@ -48,3 +48,13 @@ def test_devset_floor(scores):
 
 def test_aiid_operator_floor(scores):
     assert scores["aiid"]["deployer_as_operator_recall"] >= 0.45
+
+
+def test_program_merging_floor():
+    """Deployment resolution given gold extraction, on the corpus's program ids (train+dev: tuned on)."""
+    from counterwatch.learn import corpus as C
+    from counterwatch.learn.program_pairs import evaluate as merging
+
+    gold = merging(C.load(ROOT / "corpus"))["gold"]
+    assert gold["train+dev"]["precision"] >= 0.95 and gold["train+dev"]["recall"] >= 0.80
+    assert gold["test"]["precision"] >= 0.85 and gold["test"]["recall"] >= 0.75

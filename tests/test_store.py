@@ -289,5 +289,7 @@ def test_a_record_named_by_many_sources_shows_a_page_of_claims_and_the_count(eng
     assert len(mentions["claims"]) == 3 and mentions["claims_total"] == 4
     assert record["denied_fields"] == ["mention"] and len(record["sources"]) == 4
     assert len(show(engine, STAFF, "entity", hrw)["fields"]["mention"][0]["claims"]) == 4
-    roles = entity_roles(engine, STAFF, ["Hikvision"])  # found through the (field, value) index
+    with Session(engine) as s:
+        hikvision = s.scalar(select(t.Entity.id).where(t.Entity.name == "Hikvision"))
+    roles = entity_roles(engine, STAFF, hikvision)  # found through the claims' entity ids
     assert {r["role"] for r in roles} == {"supplier"} and len(roles) == 4

@@ -15,6 +15,7 @@ from counterwatch.ingest.errors import InputError
 from counterwatch.ingest.readers import iter_sources
 from counterwatch.ingest.source import Source
 from counterwatch.limits import LIMITS
+from counterwatch.programs_cli import programs_app
 from counterwatch.register import REGISTER
 
 app = typer.Typer(help="Counterwatch: an evidence register of surveillance deployments.", no_args_is_help=True)
@@ -444,6 +445,7 @@ def restore_cmd(
 
 user_app = typer.Typer(help="Accounts (admin, editor, viewer) and API tokens.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
+app.add_typer(programs_app, name="programs")
 
 
 @user_app.command("add")

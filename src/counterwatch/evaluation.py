@@ -38,8 +38,20 @@ def corpus_test(shared: Path, corpus: Path, extractor: Extractor) -> dict | None
     return {"documents": len(docs), **score(shared, pairs)}
 
 
-def evaluate(shared: Path, work: Path, corpus: Path = Path("corpus")) -> dict:
-    """Extract the corpus test split, the dev set and AIID; return the scorers' figures plus speed."""
+def programs(corpus: Path, extractor: Extractor) -> dict | None:
+    """Pairwise deployment merging on the corpus's program ids (learn/program_pairs.py): given gold
+    extraction and on extracted deployments, train+dev (tuned on) and test (only scored)."""
+    from counterwatch.learn import corpus as C
+    from counterwatch.learn import program_pairs
+    if not (corpus / "gold").is_dir():
+        return None
+    return program_pairs.evaluate(C.load(corpus), extractor)
+
+
+def evaluate(shared: Path, work: Path, corpus: Path = Path("corpus"), with_programs: bool = False) -> dict:
+    """Extract the corpus test split, the dev set and AIID; return the scorers' figures plus speed.
+    With `with_programs`, also deployment merging on the corpus's program ids (extracts the whole
+    corpus once more: minutes)."""
     devset, aiid = shared / "devset", shared / "external" / "aiid"
     extractor = Extractor()
     started = time.perf_counter()
@@ -51,6 +63,7 @@ def evaluate(shared: Path, work: Path, corpus: Path = Path("corpus")) -> dict:
                          check=True, capture_output=True, text=True)
     ext = subprocess.run([sys.executable, str(aiid / "score_aiid.py"), "--pred", str(work / "aiid"), "--json"],
                          check=True, capture_output=True, text=True)
-    return {"corpus_test": corpus_test(shared, corpus, extractor), "devset": json.loads(dev.stdout),
+    return {"corpus_test": corpus_test(shared, corpus, extractor), "programs": programs(corpus, extractor) if with_programs else None,
+            "devset": json.loads(dev.stdout),
             "aiid": json.loads(ext.stdout), "model": extractor.refiner.version if extractor.refiner else "rules", "words": words,
             "words_per_second": words / seconds if seconds else 0.0}

@@ -45,13 +45,13 @@ def export_dump(engine: Engine) -> dict:
             "entities": [{"ref": ekey[e.id], "name": e.name, "type": e.type, "country": e.country, "kind": e.kind,
                           "aliases": sorted(a.name for a in e.aliases),
                           "merged_into": ekey.get(e.merged_into)} for e in entities],
-            "deployments": [{"ref": dkey[d.id], "name": d.name, "country": d.country, "source": sha[d.source_id]}
-                            for d in deployments],
+            "deployments": [{"ref": dkey[d.id], "name": d.name, "country": d.country, "source": sha[d.source_id],
+                             "merged_into": dkey.get(d.merged_into)} for d in deployments],
             "relations": [{"ref": rkey[r.id], "subject": ekey[r.subject_id], "predicate": r.predicate,
                            "object": ekey[r.object_id]} for r in relations],
             "claims": [{"source": sha[c.source_id], "record_type": c.record_type,
                         "record": refs[c.record_type].get(c.record_id), "field": c.field, "value": c.value,
-                        "certainty": c.certainty, "quote": c.quote, "start": c.start, "end": c.end, "cue": c.cue,
+                        "entity": ekey.get(c.entity_id), "certainty": c.certainty, "quote": c.quote, "start": c.start, "end": c.end, "cue": c.cue,
                         "status": c.status, "revisions": revisions.get(c.id, [])}
                        for c in session.scalars(select(t.Claim).order_by(t.Claim.id))],
         }
@@ -92,6 +92,9 @@ def import_dump(engine: Engine, data: dict) -> dict:
             session.add(row)
             session.flush()
             did[d["ref"]] = row.id
+        for d in data["deployments"]:
+            if d.get("merged_into"):
+                session.get(t.Deployment, did[d["ref"]]).merged_into = did[d["merged_into"]]
         rid = {}
         for r in data["relations"]:
             row = t.Relation(subject_id=eid[r["subject"]], predicate=r["predicate"], object_id=eid[r["object"]])
@@ -102,7 +105,7 @@ def import_dump(engine: Engine, data: dict) -> dict:
         for c in data["claims"]:
             claim = t.Claim(source_id=sid[c["source"]], record_type=c["record_type"],
                             record_id=refs[c["record_type"]][c["record"]], field=c["field"], value=c["value"],
-                            certainty=c["certainty"], quote=c["quote"], start=c["start"], end=c["end"], cue=c["cue"],
+                            entity_id=eid.get(c.get("entity")), certainty=c["certainty"], quote=c["quote"], start=c["start"], end=c["end"], cue=c["cue"],
                             status=c["status"])
             session.add(claim)
             session.flush()
@@ -139,12 +142,12 @@ def public_dump(engine: Engine, viewer: Viewer) -> dict:
         "entities": [{"ref": ekey[i], "name": e.name, "type": e.type, "country": e.country, "kind": e.kind,
                       "aliases": sorted(snap.aliases.get(i, [])), "merged_into": None}
                      for i, e in sorted(snap.entities.items())],
-        "deployments": [{"ref": dkey[i], "name": d.name, "country": d.country, "source": sha[d.source_id]}
-                        for i, d in sorted(snap.deployments.items())],
+        "deployments": [{"ref": dkey[i], "name": d.name, "country": d.country, "source": sha[d.source_id],
+                         "merged_into": dkey.get(d.merged_into)} for i, d in sorted(snap.deployments.items())],
         "relations": [{"ref": rkey[i], "subject": ekey[r.subject_id], "predicate": r.predicate,
                        "object": ekey[r.object_id]} for i, r in sorted(snap.relations.items()) if i in rkey],
         "claims": [{"source": sha[c.source_id], "record_type": c.record_type, "record": refs[c.record_type][c.record_id],
-                    "field": c.field, "value": c.value, "certainty": c.certainty, "quote": c.quote, "start": c.start,
+                    "field": c.field, "value": c.value, "entity": ekey.get(snap.live.entity(c.entity_id)), "certainty": c.certainty, "quote": c.quote, "start": c.start,
                     "end": c.end, "cue": c.cue, "status": c.status, "revisions": []}
                    for c in sorted(claims, key=lambda c: c.id)],
     }

@@ -1,10 +1,12 @@
 """FollowTheMoney entities (JSON lines) for Aleph and OpenSanctions-style tools.
 
-The schemata come from register.yml: organisation kinds map to schemata (agency -> PublicBody,
-vendor/company -> Company); deployments become Projects with a ProjectParticipant per entity-valued
-field (role operator / supplier); each predicate becomes its link schema (Membership, Payment, Associate,
-else UnknownLink); every source is a Document linked by Documentation. The quote a statement rests on
-travels in `summary`/`description` and the source URL in `sourceUrl`.
+Entity-valued claims name their actor by entity id, resolved through the register's one map of merges
+(store/survivors.py); merged deployments are one Project. The schemata come from register.yml:
+organisation kinds map to schemata (agency -> PublicBody, vendor/company -> Company); deployments
+become Projects with a ProjectParticipant per entity-valued field (role operator / supplier); each
+predicate becomes its link schema (Membership, Payment, Associate, else UnknownLink); every source is a
+Document linked by Documentation. The quote a statement rests on travels in `summary`/`description`
+and the source URL in `sourceUrl`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from followthemoney import model
 
 from counterwatch.exchange.snapshot import Snapshot
 from counterwatch.register import REGISTER
+from counterwatch.store import schema as t
 
 DATASET = "counterwatch"
 
@@ -51,16 +54,16 @@ def entities(snap: Snapshot) -> Iterator[dict]:
             link.add("entity", proxy.id)
             link.add("role", "mentioned")
             yield link.to_dict()
-    by_name = {n.lower(): ids[eid] for eid, e in snap.entities.items() if eid in ids
-               for n in [e.name, *snap.aliases.get(eid, [])]}
-    for did, d in snap.deployments.items():
+    for did, members in snap.programs().items():
+        d, claims = snap.deployments[did], snap.program_claims(members)
+        values = lambda fld: list(dict.fromkeys(c.value for c in claims if c.field == fld))  # noqa: E731
         project = _make("Project", str(did))
         project.add("name", d.name)
-        project.add("country", snap.values("deployment", did, "country"))
-        project.add("summary", ", ".join(snap.values("deployment", did, "technology")))
-        project.add("status", snap.values("deployment", did, "status"))
-        project.add("startDate", snap.values("deployment", did, "start"))
-        first = snap.first("deployment", did, "evidence") or snap.first("deployment", did)
+        project.add("country", values("country"))
+        project.add("summary", ", ".join(values("technology")))
+        project.add("status", values("status"))
+        project.add("startDate", values("start"))
+        first = next((c for c in claims if c.field == "evidence"), claims[0] if claims else None)
         if first:
             project.add("description", first.quote)
             src = snap.sources[first.source_id]
@@ -68,15 +71,16 @@ def entities(snap: Snapshot) -> Iterator[dict]:
         yield project.to_dict()
         for fld, spec in REGISTER.entity_fields.items():
             role = spec.ftm_role
-            for name in snap.values("deployment", did, fld):
-                actor = by_name.get(name.lower())
-                if actor is None:
-                    continue
+            named: dict[str, t.Claim] = {}  # one participant per actor and role, cited by its first claim
+            for claim in claims:
+                actor = ids.get(snap.live.entity(claim.entity_id)) if claim.field == fld else None
+                if actor is not None:
+                    named.setdefault(actor, claim)
+            for actor, claim in named.items():
                 part = _make("ProjectParticipant", project.id, actor, role)
                 part.add("project", project.id)
                 part.add("participant", actor)
                 part.add("role", role)
-                claim = next(c for c in snap.claims[("deployment", did)] if c.field == fld and c.value == name)
                 part.add("summary", claim.quote)
                 part.add("status", claim.certainty)
                 yield part.to_dict()

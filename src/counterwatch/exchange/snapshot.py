@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from counterwatch.names import key
 from counterwatch.query.redaction import PROTECTED, Redactor
 from counterwatch.query.viewer import Viewer
 from counterwatch.register import REGISTER
 from counterwatch.store import schema as t
+from counterwatch.store import survivors
+from counterwatch.store.survivors import Survivors
 
 
 @dataclass
@@ -23,6 +24,14 @@ class Snapshot:
     deployments: dict[int, t.Deployment] = field(default_factory=dict)
     relations: dict[int, t.Relation] = field(default_factory=dict)
     claims: dict[tuple[str, int], list[t.Claim]] = field(default_factory=lambda: defaultdict(list))
+    live: Survivors = field(default_factory=Survivors)  # merged ids to the records that stand for them
+
+    def programs(self) -> dict[int, list[int]]:
+        """Each live deployment with its stored members (merged deployments are one record)."""
+        return {d: m for d, m in self.live.grouped_deployments(self.deployments).items() if d in self.deployments}
+
+    def program_claims(self, members: list[int]) -> list[t.Claim]:
+        return sorted((c for m in members for c in self.claims[("deployment", m)]), key=lambda c: c.id)
 
     def values(self, record_type: str, record_id: int, fld: str) -> list[str]:
         return list(dict.fromkeys(c.value for c in self.claims[(record_type, record_id)] if c.field == fld))
@@ -37,6 +46,7 @@ def take(engine: Engine, viewer: Viewer) -> Snapshot:
     statuses = tuple(s for s in viewer.statuses if s != "rejected")
     snap = Snapshot()
     with Session(engine, expire_on_commit=False) as session:
+        snap.live = survivors.load(session)
         snap.sources = {s.id: s for s in session.scalars(select(t.Source))}
         for e in session.scalars(select(t.Entity).where(t.Entity.merged_into.is_(None))).unique():
             snap.entities[e.id] = e
@@ -57,11 +67,10 @@ def _supported_only(snap: Snapshot) -> None:
     """Keep what a visible claim supports: records with claims, the actors they name, their sources."""
     snap.deployments = {i: d for i, d in snap.deployments.items() if snap.claims[("deployment", i)]}
     snap.relations = {i: r for i, r in snap.relations.items() if snap.claims[("relation", i)]}
-    named = {key(c.value) for i in snap.deployments for c in snap.claims[("deployment", i)]
-             if c.field in REGISTER.entity_fields}
+    named = {snap.live.entity(c.entity_id) for i in snap.deployments for c in snap.claims[("deployment", i)]
+             if c.field in REGISTER.entity_fields and c.entity_id is not None}
     ends = {e for r in snap.relations.values() for e in (r.subject_id, r.object_id)}
-    snap.entities = {i: e for i, e in snap.entities.items() if snap.claims[("entity", i)] or i in ends
-                     or {e.key, *(key(a) for a in snap.aliases[i])} & named}
+    snap.entities = {i: e for i, e in snap.entities.items() if snap.claims[("entity", i)] or i in ends or i in named}
     snap.aliases = {i: a for i, a in snap.aliases.items() if i in snap.entities}
     cited = {c.source_id for claims in snap.claims.values() for c in claims}
     snap.sources = {i: s for i, s in snap.sources.items() if i in cited}

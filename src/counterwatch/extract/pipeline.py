@@ -7,7 +7,7 @@ from collections import Counter
 
 from pathlib import Path
 
-from counterwatch.extract import coreference, country_cues, dates, deployments, entities as ents, infobox, places, relations
+from counterwatch.extract import coreference, country_cues, dates, deployments, duplicates, entities as ents, infobox, places, relations
 from counterwatch.extract.features import Context
 from counterwatch.extract.learned import Refiner, default_model_dir
 from counterwatch.extract.nlp import load_nlp
@@ -86,7 +86,7 @@ class Extractor:
         if self.refiner is not None:
             self.refiner.refine(ctx)
         kept = [e for e in entity_list if e.name not in ctx.dropped]
-        return Extraction(document=document, entities=kept, deployments=ctx.deployments,
+        return Extraction(document=document, entities=kept, deployments=duplicates.fold(ctx.deployments),
                           relations=ctx.relations, words=len(text.split())), ctx
 
 

@@ -13,6 +13,7 @@ from counterwatch.extract.parallel import extract_many
 from counterwatch.ingest.errors import InputError
 from counterwatch.ingest.source import Source
 from counterwatch.store.db import refresh_statistics
+from counterwatch.store.deployment_resolution import auto_merge as merge_programs
 from counterwatch.store.known import stored_check
 from counterwatch.store.resolution import auto_merge
 from counterwatch.store.writer import store_extraction
@@ -45,8 +46,10 @@ def ingest(engine: Engine, items: Iterable[Source | InputError], workers: int = 
 
 def finish(engine: Engine) -> int:
     """What follows a bulk ingest, in-process or on a cluster: merge the entities it made that are
-    clearly one actor, then let the database's planner see the register as it now is. Returns how
-    many entities were merged."""
+    clearly one actor, then the deployments that are clearly one program (their operators are those
+    entities), then let the database's planner see the register as it now is. Returns how many
+    entities were merged."""
     merged = auto_merge(engine)
+    merge_programs(engine)
     refresh_statistics(engine)
     return merged

@@ -16,6 +16,7 @@ from counterwatch.ingest.source import Source
 from counterwatch.store import jobs
 from counterwatch.store import schema as t
 from counterwatch.store.db import connect
+from counterwatch.store.deployment_resolution import merge_programs_of
 from counterwatch.store.writer import store_extraction
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ def run_one(engine: Engine, extractor) -> int | None:
         extraction = extractor(source)
         jobs.mark(engine, job.id, step="storing")
         result = store_extraction(engine, source, extraction, actor=job.actor)
+        merge_programs_of(engine, result.source_id)
     except InputError as exc:
         jobs.mark(engine, job.id, status="failed", step="done", error=str(exc), payload=None)
     except DataError as exc:

@@ -8,14 +8,17 @@ from sqlalchemy.orm import Session
 from counterwatch.query.viewer import Viewer
 from counterwatch.register import REGISTER
 from counterwatch.store import schema as t
+from counterwatch.store import survivors
 from counterwatch.store.editing import CREATED
 
 
 def latest_deployments(engine: Engine, viewer: Viewer, limit: int = 20) -> list[dict]:
     with Session(engine) as session:
         shown = select(t.Claim.record_id).where(t.Claim.record_type == "deployment", viewer.visible())
+        into = select(t.Deployment.merged_into).where(t.Deployment.id.in_(shown))  # seen through a merged member
         rows = session.execute(select(t.Deployment, t.Source.title).join(t.Source, t.Source.id == t.Deployment.source_id)
-                               .where(t.Deployment.id.in_(shown)).order_by(t.Deployment.id.desc()).limit(limit)).all()
+                               .where(t.Deployment.merged_into.is_(None), or_(t.Deployment.id.in_(shown), t.Deployment.id.in_(into)))
+                               .order_by(t.Deployment.id.desc()).limit(limit)).all()
         return viewer.scrub([{"id": d.id, "name": d.name, "country": d.country, "source_id": d.source_id,
                               "source_title": title} for d, title in rows])
 
@@ -56,14 +59,18 @@ def source_with_claims(engine: Engine, viewer: Viewer, source_id: int) -> dict |
                            for c in claims if c.field != "evidence"]})
 
 
-def entity_roles(engine: Engine, viewer: Viewer, names: list[str]) -> list[dict]:
-    """Deployments in which the entity is named in an entity-valued field (operator, supplier)."""
+def entity_roles(engine: Engine, viewer: Viewer, entity_id: int) -> list[dict]:
+    """Deployments (live records) in which the entity, or one merged into it, is named in an
+    entity-valued field (operator, supplier)."""
     with Session(engine) as session:
-        rows = session.execute(select(t.Claim.field, t.Deployment.id, t.Deployment.name)
-                               .join(t.Deployment, t.Deployment.id == t.Claim.record_id)
-                               .where(t.Claim.record_type == "deployment", t.Claim.field.in_(list(REGISTER.entity_fields)), viewer.visible(),
-                                      t.Claim.value.in_(names)).distinct()).all()
-        return viewer.scrub([{"role": f, "deployment_id": i, "deployment": n} for f, i, n in rows])
+        live = survivors.load(session)
+        rows = session.execute(select(t.Claim.field, t.Claim.record_id).where(
+            t.Claim.record_type == "deployment", t.Claim.field.in_(list(REGISTER.entity_fields)), viewer.visible(),
+            t.Claim.entity_id.in_(live.entity_members(entity_id))).distinct()).all()
+        roles = sorted({(f, live.deployment(rid)) for f, rid in rows})
+        names = dict(session.execute(select(t.Deployment.id, t.Deployment.name)
+                                     .where(t.Deployment.id.in_({i for _, i in roles}))).all()) if roles else {}
+        return viewer.scrub([{"role": f, "deployment_id": i, "deployment": names[i]} for f, i in roles])
 
 
 def entity_relations(engine: Engine, viewer: Viewer, entity_id: int) -> list[dict]:

@@ -7,9 +7,11 @@ from collections import defaultdict
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from counterwatch.query import program_record
 from counterwatch.query.viewer import Viewer
 from counterwatch.register import REGISTER
 from counterwatch.store import schema as t
+from counterwatch.store import survivors
 from counterwatch.store.review import history
 from counterwatch.store.writer import source_titles, stats
 
@@ -23,10 +25,13 @@ def show(engine: Engine, viewer: Viewer, record_type: str, record_id: int,
     reports is still one quick page). Only claims `viewer` sees, redacted for it."""
     with Session(engine) as session:
         table = {"deployment": t.Deployment, "entity": t.Entity}[record_type]
+        members = [record_id]
+        if record_type == "deployment":  # a program told by many sources: the claims of every merged member
+            record_id, members = survivors.deployment_group(session, record_id)
         row = session.get(table, record_id)
         if row is None:
             return None
-        mine = (t.Claim.record_type == record_type, t.Claim.record_id == record_id, viewer.visible())
+        mine = (t.Claim.record_type == record_type, t.Claim.record_id.in_(members), viewer.visible())
         group = (t.Claim.field, t.Claim.value)
         ranked = select(t.Claim.id, func.row_number().over(partition_by=group, order_by=t.Claim.id).label("n"),
                         func.count().over(partition_by=group).label("total")).where(*mine).subquery()
@@ -46,6 +51,9 @@ def show(engine: Engine, viewer: Viewer, record_type: str, record_id: int,
         record = {"type": record_type, "id": row.id, "name": row.name,
                   "fields": {f: list(values.values()) for f, values in fields.items()},
                   "conflicts": conflicts, "denied_fields": denied}
+        if record_type == "deployment":
+            record.update(program_record.consolidate(session, viewer, members), members=members)
+            record["conflicts"] = sorted({*conflicts, *(c["field"] for c in record["conflict_details"])})
         if record_type == "entity":
             sources = session.scalars(select(t.Claim.source_id).where(*mine).distinct().order_by(t.Claim.source_id))
             record.update(entity_type=row.type, country=row.country, aliases=[a.name for a in row.aliases],

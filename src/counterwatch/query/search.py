@@ -12,10 +12,12 @@ import re
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
 
 from counterwatch.limits import LIMITS
 from counterwatch.query.viewer import Viewer
 from counterwatch.register import REGISTER
+from counterwatch.store import survivors
 from counterwatch.store.facets import token as facet_token
 
 DEFAULT_LIMIT = 20
@@ -83,7 +85,7 @@ def search(engine: Engine, viewer: Viewer, query: str, limit: int = DEFAULT_LIMI
         return []
     filters, params = [], {"limit": limit * 5}
     sqlite = engine.dialect.name == "sqlite"
-    tags = []  # the index (migration 0009) holds the facets (store/facets.py): words and facets meet in one query
+    tags = []  # the index (migration 0010) holds the facets (store/facets.py): words and facets meet in one query
     if certainty:
         tags.append(facet_token("certainty", certainty))
     facets = [("country", "{v} = {p}", country and country.upper()), ("technology", "{v} = {p}", technology),
@@ -133,7 +135,7 @@ def search(engine: Engine, viewer: Viewer, query: str, limit: int = DEFAULT_LIMI
         if not sqlite:
             params["ids"] = _pg_newest(conn, match, where, params)
         rows = conn.execute(text(sql), params).all()
-        rows = _one_per_record(rows, limit)
+        rows = _one_per_record(_as_programs(conn, rows), limit)
         if sqlite and rows:
             snippets = dict(conn.execute(text(
                 "SELECT rowid, snippet(claim_fts, 0, '[', ']', '…', 16) FROM claim_fts WHERE claim_fts MATCH :q "
@@ -185,6 +187,15 @@ def _bm25_sql(n_words: int) -> str:
     and since every hit of an AND query holds every word, IDF adds alike to each and orders nothing."""
     norm = f"{K1} * (1 - {B} + {B} * n / {AVG_CHARS}.0)"
     return " + ".join(f"t{i} * {K1 + 1} / (t{i} + {norm})" for i in range(n_words))
+
+
+def _as_programs(conn, rows) -> list:
+    """Hits on a merged deployment count for the record it was merged into (one program, one hit)."""
+    ids = {r[1] for r in rows if r[0] == "deployment"}
+    if not ids:
+        return list(rows)
+    live = survivors.live_deployments(Session(bind=conn), ids)
+    return [(r[0], *live[r[1]], *r[3:]) if r[0] == "deployment" else r for r in rows]
 
 
 def _one_per_record(rows, limit: int) -> list:

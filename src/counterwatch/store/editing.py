@@ -13,6 +13,7 @@ from counterwatch.register import REGISTER
 from counterwatch.store import audit, facets
 from counterwatch.store import schema as t
 from counterwatch.store.resolution import canonical
+from counterwatch.store.survivors import ENTITY_FIELDS, entity_named
 
 CREATED = "create"  # the revision action of a claim an editor made (its first step in the history)
 
@@ -56,7 +57,8 @@ def add_claim(engine: Engine, editor: str, source_id: int, start: int, end: int,
             raise EditError(f"unknown kind {kind!r}: deployment, entity or relation")
         claim = t.Claim(source_id=src.id, record_type=record_type, record_id=record_id, field=field,
                         value=value[:500], certainty=certainty, quote=quote, start=start, end=end, cue=None,
-                        status="accepted", facets=facets.column("", certainty))
+                        status="accepted", facets=facets.column("", certainty),
+                        entity_id=entity_named(session, value) if record_type == "deployment" and field in ENTITY_FIELDS else None)
         session.add(claim)
         session.flush()
         if record_type == "deployment":

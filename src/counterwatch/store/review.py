@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from counterwatch.store import audit, facets
 from counterwatch.store import schema as t
+from counterwatch.store.survivors import ENTITY_FIELDS, deployment_group, entity_named
 from counterwatch.store.writer import source_titles
 
 ACTIONS = {"accept": "accepted", "reject": "rejected", "edit": "accepted"}
@@ -43,6 +44,8 @@ def _apply(session: Session, claim: t.Claim, action: str, editor: str, reason: s
                      after_status=ACTIONS[action], before_value=claim.value,
                      after_value=value if action == "edit" else claim.value, reason=reason)
     claim.status, claim.value = rev.after_status, rev.after_value
+    if claim.record_type == "deployment" and claim.field in ENTITY_FIELDS and rev.before_value != rev.after_value:
+        claim.entity_id = entity_named(session, claim.value)  # the corrected name names another actor
     session.add(rev)
     if claim.record_type == "deployment" and claim.field in facets.FIELDS and rev.before_value != rev.after_value:
         session.flush()
@@ -66,11 +69,12 @@ def review_all(engine: Engine, action: str, editor: str, reason: str | None = No
     where = [t.Claim.status == "proposed"]
     if source_id is not None:
         where.append(t.Claim.source_id == source_id)
-    if record_type is not None and record_id is not None:
-        where += [t.Claim.record_type == record_type, t.Claim.record_id == record_id]
     if field:
         where.append(t.Claim.field == field)
     with Session(engine, expire_on_commit=False) as session, session.begin():
+        if record_type is not None and record_id is not None:  # a program's record: the claims of every merged source
+            members = deployment_group(session, record_id)[1] if record_type == "deployment" else [record_id]
+            where += [t.Claim.record_type == record_type, t.Claim.record_id.in_(members)]
         claims = session.scalars(select(t.Claim).where(*where).order_by(t.Claim.id)).all()
         for claim in claims:
             _apply(session, claim, action, editor, reason)

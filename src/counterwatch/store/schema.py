@@ -70,6 +70,8 @@ class Deployment(Base):
     name: Mapped[str] = mapped_column(String(500))
     country: Mapped[str | None] = mapped_column(String(2), index=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("source.id", ondelete="CASCADE"), index=True)
+    # judged the same program as another deployment: its claims stay its own, readers follow this (store/survivors.py)
+    merged_into: Mapped[int | None] = mapped_column(Integer, index=True)
 
 
 class Relation(Base):
@@ -92,6 +94,9 @@ class Claim(Base):
     record_id: Mapped[int] = mapped_column(Integer)
     field: Mapped[str] = mapped_column(String(40))  # e.g. technology, operator, status, mention
     value: Mapped[str] = mapped_column(String(500))
+    # an entity-valued field (operator, supplier, place): the entity the source named, as stored then;
+    # merges are resolved when reading, so a merge never rewrites this and a split restores it
+    entity_id: Mapped[int | None] = mapped_column(Integer, index=True)
     certainty: Mapped[str] = mapped_column(String(20))
     quote: Mapped[str] = mapped_column(Text)
     start: Mapped[int] = mapped_column(Integer)
@@ -128,6 +133,21 @@ class Judgement(Base):
     right_id: Mapped[int] = mapped_column(ForeignKey("entity.id"), index=True)
     judgement: Mapped[str] = mapped_column(String(10))
     score: Mapped[float | None] = mapped_column()
+    editor: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(default=_now)
+
+
+class DeploymentJudgement(Base):
+    """A decision that two deployments are (positive), are not (negative) or may be (unsure) one program."""
+
+    __tablename__ = "deployment_judgement"
+    __table_args__ = (UniqueConstraint("left_id", "right_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    left_id: Mapped[int] = mapped_column(ForeignKey("deployment.id", ondelete="CASCADE"), index=True)
+    right_id: Mapped[int] = mapped_column(ForeignKey("deployment.id", ondelete="CASCADE"), index=True)
+    judgement: Mapped[str] = mapped_column(String(10))
+    score: Mapped[float | None] = mapped_column(Float)
+    reason: Mapped[str | None] = mapped_column(Text)
     editor: Mapped[str] = mapped_column(String(100))
     at: Mapped[datetime] = mapped_column(default=_now)
 

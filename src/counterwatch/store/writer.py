@@ -20,6 +20,7 @@ from counterwatch.register import REGISTER
 from counterwatch.store import audit, facets
 from counterwatch.store import schema as t
 from counterwatch.store.resolution import canonical
+from counterwatch.store.survivors import ENTITY_FIELDS
 
 
 STORE_LOCK = 0x436F756E  # PostgreSQL advisory lock held by each store transaction: entity resolution
@@ -74,7 +75,8 @@ def _store(engine: Engine, source: ReadSource, x: Extraction, actor: str) -> Ing
             tags = facets.tokens(fields)  # a new record: its facets are this document's
             for name, value in fields:
                 writer.add("deployment", dep.id, name, value, d.certainty, main, tags,
-                           confidence=d.confidence.get(f"{name}={value}", d.confidence.get(name) if name == "certainty" else None))
+                           confidence=d.confidence.get(f"{name}={value}", d.confidence.get(name) if name == "certainty" else None),
+                           entity_id=ids.get(value) if name in ENTITY_FIELDS else None)
             for ev in d.evidence:
                 writer.add("deployment", dep.id, "evidence", d.name, d.certainty, ev, tags)
         stated = [(r, ids.get(r.subject), ids.get(r.object)) for r in x.relations]
@@ -118,11 +120,11 @@ class _ClaimWriter:
         return len(self.rows)
 
     def add(self, record_type: str, record_id: int, field: str, value: str, certainty: str, ev: Evidence,
-            record_facets: str = "", confidence: float | None = None) -> None:
+            record_facets: str = "", confidence: float | None = None, entity_id: int | None = None) -> None:
         self.rows.append(dict(source_id=self.source_id, record_type=record_type, record_id=record_id, field=field,
                               value=str(value)[:500], certainty=certainty, quote=ev.quote, start=ev.start,
                               end=ev.end, cue=ev.cue, facets=facets.column(record_facets, certainty),
-                              confidence=confidence))
+                              confidence=confidence, entity_id=entity_id))
 
     def flush(self) -> None:
         if self.rows:
@@ -200,10 +202,12 @@ def source_titles(session: Session, source_ids) -> dict[int, str | None]:
 
 
 def stats(engine: Engine) -> dict:
-    """Counts of the register, for scripts and checks (merged entities count once)."""
+    """Counts of the register, for scripts and checks (merged entities count once; `programs` are the
+    deployment records after resolution, `deployments` the records extraction made)."""
     with Session(engine) as session:
         count = lambda table: session.scalar(select(func.count()).select_from(table))  # noqa: E731
         by_status = dict(session.execute(select(t.Claim.status, func.count()).group_by(t.Claim.status)).all())
         entities = session.scalar(select(func.count()).select_from(t.Entity).where(t.Entity.merged_into.is_(None)))
-        return {"sources": count(t.Source), "entities": entities, "deployments": count(t.Deployment),
+        programs = session.scalar(select(func.count()).select_from(t.Deployment).where(t.Deployment.merged_into.is_(None)))
+        return {"sources": count(t.Source), "entities": entities, "deployments": count(t.Deployment), "programs": programs,
                 "relations": count(t.Relation), "claims": count(t.Claim), "claims_by_status": by_status}

@@ -21,7 +21,7 @@ from counterwatch.limits import LIMITS
 from counterwatch.query.search import QueryError
 from counterwatch.store import connect
 from counterwatch.store.db import is_timeout
-from counterwatch.web import api, auth, downloads, entities, pages, session, workbench
+from counterwatch.web import api, auth, downloads, entities, pages, programs, session, workbench
 
 STATIC = Path(__file__).with_name("static")
 
@@ -72,6 +72,7 @@ def create_app(engine: Engine | None = None, open_editing: bool = False, secret_
     app.include_router(downloads.pages)
     app.include_router(entities.api, prefix="/api")
     app.include_router(entities.pages)
+    app.include_router(programs.api, prefix="/api")
     app.include_router(auth.router)
     app.include_router(pages.router)
 

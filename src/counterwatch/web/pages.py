@@ -50,6 +50,8 @@ def deploymentpage(request: Request, record_id: RecordId, db: Engine = Depends(e
     record = records.show(db, who, "deployment", record_id)
     if record is None:
         raise HTTPException(404, f"no deployment {record_id}")
+    if record["id"] != record_id:  # merged into another: one program, one address
+        return RedirectResponse(f"/deployments/{record['id']}", status_code=303)
     return page(request, "record.html", record=record)
 
 
@@ -58,8 +60,7 @@ def entitypage(request: Request, record_id: RecordId, db: Engine = Depends(engin
     record = records.show(db, who, "entity", record_id)
     if record is None:
         raise HTTPException(404, f"no entity {record_id}")
-    names = records.names_of(db, record_id)  # the stored names: the record's may be redacted
-    return page(request, "record.html", record=record, roles=listing.entity_roles(db, who, names),
+    return page(request, "record.html", record=record, roles=listing.entity_roles(db, who, record_id),
                  relations=listing.entity_relations(db, who, record_id))
 
 

@@ -6,7 +6,7 @@ from counterwatch.store.schema import Base
 
 
 def include_name(name, type_, parent_names) -> bool:
-    """The full-text index is raw DDL of revision 0009, not part of the models."""
+    """The full-text index is raw DDL of revision 0010, not part of the models."""
     return not (name or "").startswith(("claim_fts", "ix_claim_fts"))
 
 

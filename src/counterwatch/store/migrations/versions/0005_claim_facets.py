@@ -6,7 +6,7 @@ Revises: 0004
 Search filters (technology, start year, country, status) checked the record of every claim that
 matched the words, a cost that grew with the register. The facets column joins the full-text index
 so one index query answers words and facets (store/facets.py). The index (SQLite's FTS5 table,
-PostgreSQL's stored tsvector) is dropped here and made again with the facets by revision 0009.
+PostgreSQL's stored tsvector) is dropped here and made again with the facets by revision 0010.
 """
 import sqlalchemy as sa
 from alembic import op
@@ -25,7 +25,7 @@ _PG_FTS = ["ALTER TABLE claim DROP COLUMN IF EXISTS claim_fts_vector"]  # its in
 
 def upgrade() -> None:
     conn = op.get_bind()
-    # the full-text index is made again with the facets by 0009; none is kept up per backfilled row
+    # the full-text index is made again with the facets by 0010; none is kept up per backfilled row
     for sql in _SQLITE_FTS if conn.dialect.name == "sqlite" else _PG_FTS:
         op.execute(sql)
     op.add_column('claim', sa.Column('facets', sa.Text(), nullable=True))

@@ -1,7 +1,7 @@
 """claim full-text index: SQLite's FTS5 table with its triggers, PostgreSQL's stored tsvector
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 
 The index was created after the migrations by query/search.py, so the store imported the query layer
 to set itself up. As a migration it is versioned with the schema it indexes. IF NOT EXISTS: a register
@@ -10,8 +10,8 @@ them. The facets column joins the words (store/facets.py); '_' stays inside toke
 """
 from alembic import op
 
-revision = '0009'
-down_revision = '0008'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,196 @@
+"""Deployment resolution across sources and claims that point at entities, on SQLite and PostgreSQL:
+two sources on one program merge, a negative judgement keeps them apart, a split restores the state
+before the merge, and no merge rewrites a claim."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner
+
+from counterwatch.cli import app
+from counterwatch.ingest.source import Source
+from counterwatch.learn.corpus import Document
+from counterwatch.learn.program_pairs import gold_extraction
+from counterwatch.pipeline.intake import finish
+from counterwatch.query import visual
+from counterwatch.query.graph import build
+from counterwatch.query.records import show
+from counterwatch.query.search import search
+from counterwatch.query.viewer import STAFF
+from counterwatch.store import deployment_resolution as dr
+from counterwatch.store import schema as t
+from counterwatch.store import store_extraction
+from counterwatch.store.resolution import judge as judge_entities
+from counterwatch.store.writer import stats
+from counterwatch.web.app import create_app
+
+NEWS = ("Harlow Springs police began using SonicGrid acoustic gunshot detection sensors in Eastgate in 2021, "
+        "the Harlow Springs Police Department said.")
+NGO = ("A report found that the Harlow Springs Police Department still runs SonicGrid gunshot detection "
+       "in Eastgate since 2022, supplied by SonicGrid Analytics.")
+DENIAL = "The Harlow Springs Police Department denied that it runs gunshot detection in Eastgate."
+
+
+def _record(name: str, start: str | None, certainty: str = "reported") -> dict:
+    return {"name": name, "country": "US", "places": ["Eastgate"], "technologies": ["gunshot_detection"],
+            "operators": ["Harlow Springs Police Department"], "suppliers": ["SonicGrid Analytics"], "targets": [],
+            "status": "ongoing", "start": start, "certainty": certainty, "evidence": []}
+
+
+def _store(engine, doc_id: str, text: str, deployment: dict, published: str, operator: str = "Harlow Springs Police Department") -> int:
+    gold = {"document": {"title": doc_id, "published": published},
+            "entities": [{"name": operator, "type": "organization"},
+                         {"name": "SonicGrid Analytics", "type": "organization"},
+                         {"name": "Eastgate", "type": "place", "country": "US"}],
+            "deployments": [deployment]}
+    result = store_extraction(engine, Source(uri=f"{doc_id}.txt", text=text), gold_extraction(Document(doc_id, text, gold)))
+    with Session(engine) as s:
+        return s.scalar(select(t.Deployment.id).where(t.Deployment.source_id == result.source_id))
+
+
+def _claims(engine) -> list[tuple]:
+    with Session(engine) as s:
+        return s.execute(select(t.Claim.id, t.Claim.record_type, t.Claim.record_id, t.Claim.field, t.Claim.value,
+                                t.Claim.entity_id).order_by(t.Claim.id)).all()
+
+
+def _two_sources(engine) -> tuple[int, int]:
+    a = _store(engine, "news", NEWS, _record("Gunshot detection in Eastgate", "2021"), "2021-05-01")
+    b = _store(engine, "ngo", NGO, _record("SonicGrid gunshot sensors, Harlow Springs", "2022"), "2023-02-01")
+    return a, b
+
+
+def test_two_sources_on_one_program_merge_without_rewriting_a_claim(engine):
+    a, b = _two_sources(engine)
+    (pair,) = dr.candidates(engine)
+    assert (pair.left_id, pair.right_id) == (a, b) and pair.score >= dr.AUTO_MERGE_SCORE
+    assert any("shared operators: Harlow Springs Police Department" in r for r in pair.reasons)
+    before = _claims(engine)
+    finish(engine)  # after an ingest: entities, then programs
+    assert _claims(engine) == before  # the merge is a judgement, not a rewrite
+    assert stats(engine)["deployments"] == 2 and stats(engine)["programs"] == 1
+    record = show(engine, STAFF, "deployment", b)
+    assert record["id"] == a and sorted(record["members"]) == [a, b]
+    assert [s["published"] for s in record["sources"]] == ["2021-05-01", "2023-02-01"]
+    assert {v["value"] for v in record["fields"]["start"]} == {"2021", "2022"}
+    assert "start" in record["conflicts"]  # two start years, each with its source
+    (conflict,) = [c for c in record["conflict_details"] if c["field"] == "start"]
+    assert [v["value"] for v in conflict["values"]] == ["2021", "2022"]
+    assert record["status"]["value"] == "ongoing" and record["status"]["published"] == "2023-02-01"
+    hits = search(engine, STAFF, "gunshot")
+    assert [(h.record_type, h.record_id) for h in hits if h.record_type == "deployment"] == [("deployment", a)]
+    g = build(engine, STAFF)
+    assert f"d{b}" not in g and g.has_edge(next(n for n, d in g.nodes(data=True) if d["label"] == "Harlow Springs Police Department"), f"d{a}")
+    network = visual.network_data(engine, STAFF)
+    assert [n["id"] for n in network["nodes"] if n["kind"] == "deployment"] == [f"d{a}"]
+
+
+def test_a_programs_record_is_reviewed_in_bulk_with_every_source(engine):
+    from counterwatch.store.review import review_all
+
+    a, b = _two_sources(engine)
+    dr.judge(engine, a, b, "positive", "ana")
+    done = review_all(engine, "accept", "ana", record_type="deployment", record_id=a, field="start")
+    assert len(done) == 2 and show(engine, STAFF, "deployment", a)["fields"]["start"][1]["claims"][0]["status"] == "accepted"
+
+
+def test_a_negative_judgement_keeps_them_apart(engine):
+    a, b = _two_sources(engine)
+    dr.judge(engine, a, b, "negative", "ana")
+    finish(engine)
+    assert dr.candidates(engine) == [] and stats(engine)["programs"] == 2
+    assert show(engine, STAFF, "deployment", b)["id"] == b
+
+
+def test_split_restores_the_state_before_the_merge(engine):
+    a, b = _two_sources(engine)
+    before = (_claims(engine), show(engine, STAFF, "deployment", a), show(engine, STAFF, "deployment", b))
+    dr.judge(engine, a, b, "positive", "ana")
+    assert dr.merges(engine)[0]["id"] == b
+    assert dr.split(engine, b, "ana") == {"id": b, "from": a}
+    assert (_claims(engine), show(engine, STAFF, "deployment", a), show(engine, STAFF, "deployment", b)) == before
+    dr.auto_merge(engine)  # the split is judged negative: no ingest merges them again
+    assert stats(engine)["programs"] == 2
+
+
+def test_an_operators_denial_against_an_ngos_report_is_a_conflict(engine):
+    a, _ = _two_sources(engine)
+    c = _store(engine, "denial", DENIAL, _record("Gunshot detection in Eastgate", None, "denied"), "2023-06-01")
+    dr.judge(engine, a, c, "positive", "ana")
+    record = show(engine, STAFF, "deployment", c)
+    denial = [x for x in record["conflict_details"] if x["kind"] == "denial" and x["field"] == "operator"]
+    assert denial and denial[0]["value"] == "Harlow Springs Police Department"
+    assert "certainty" in record["conflicts"] and "operator" in record["conflicts"]
+    assert record["status"]["published"] == "2023-06-01"  # the latest dated source sets the status
+
+
+def test_entity_valued_claims_follow_an_entity_merge_and_its_split(engine):
+    from counterwatch.store.entities import split
+
+    a, b = _two_sources(engine)
+    other = _store(engine, "alias", "HSPD runs gunshot detection in Eastgate.",
+                   {**_record("Gunshot detection by HSPD", None), "operators": ["HSPD"]}, "2024-01-01", "HSPD")
+    with Session(engine) as s:
+        hspd = s.scalar(select(t.Entity.id).where(t.Entity.name == "HSPD"))
+        police = s.scalar(select(t.Entity.id).where(t.Entity.name == "Harlow Springs Police Department"))
+        operator = s.scalar(select(t.Claim).where(t.Claim.record_id == other, t.Claim.field == "operator"))
+    assert operator.entity_id == hspd
+    before = _claims(engine)
+    judge_entities(engine, police, hspd, "positive", "ana")
+    assert [x for x in _claims(engine) if x[1] == "deployment"] == [x for x in before if x[1] == "deployment"]
+    edges = visual.network_data(engine, STAFF)["edges"]
+    assert {e["source"] for e in edges if e["target"] == f"d{other}" and e["predicate"] == "operates"} == {f"e{police}"}
+    split(engine, hspd, "ana")
+    assert _claims(engine) == before
+    edges = visual.network_data(engine, STAFF)["edges"]
+    assert {e["source"] for e in edges if e["target"] == f"d{other}" and e["predicate"] == "operates"} == {f"e{hspd}"}
+
+
+def test_merge_and_split_from_the_api_and_the_cli(engine):
+    a, b = _two_sources(engine)
+    client = TestClient(create_app(engine, open_editing=True), base_url="http://127.0.0.1:8000")
+    csrf = {"X-CSRF-Token": re.search(r'name="csrf" value="([^"]+)"', client.get("/sources/1").text).group(1)}
+    (pair,) = client.get("/api/programs/candidates").json()
+    assert pair["left_id"] == a and "shared operators" in pair["reason"]
+    assert client.post("/api/programs/merge", json={"left_id": a, "right_id": b}, headers=csrf).json()["record"] == a
+    assert client.get(f"/api/deployments/{b}").json()["id"] == a
+    page = client.get(f"/deployments/{b}")
+    assert page.url.path == f"/deployments/{a}" and "Sources (2)" in page.text
+    assert client.post(f"/api/deployments/{b}/split", headers=csrf).json() == {"id": b, "from": a}
+    assert client.post(f"/api/deployments/{b}/split", headers=csrf).status_code == 400
+    url = engine.url.render_as_string(hide_password=False)
+    merged = CliRunner().invoke(app, ["programs", "judge", str(a), str(b), "unsure", "--database", url])
+    assert merged.exit_code == 0 and stats(engine)["programs"] == 2
+    merged = CliRunner().invoke(app, ["programs", "merge", str(a), str(b), "--database", url])
+    assert merged.exit_code == 0 and stats(engine)["programs"] == 1
+    listed = CliRunner().invoke(app, ["programs", "merges", "--database", url])
+    assert f"{b} " in listed.output
+    assert CliRunner().invoke(app, ["programs", "split", str(b), "--database", url]).exit_code == 0
+    assert stats(engine)["programs"] == 2
+
+
+def test_one_stored_source_merges_into_the_program_it_continues(engine):
+    a, b = _two_sources(engine)
+    with Session(engine) as s:
+        source = s.get(t.Deployment, b).source_id
+    assert dr.merge_programs_of(engine, source) == 1  # what the web's worker does after each job
+    assert show(engine, STAFF, "deployment", a)["members"] == [a, b]
+
+
+def test_a_merge_and_the_entity_ids_travel_in_the_dump(engine, tmp_path):
+    from counterwatch.exchange.dump import export_dump, import_dump
+    from counterwatch.store import connect
+
+    a, b = _two_sources(engine)
+    dr.judge(engine, a, b, "positive", "ana")
+    dump = export_dump(engine)
+    other = connect(f"sqlite:///{tmp_path / 'copy.sqlite'}")
+    import_dump(other, dump)
+    assert export_dump(other) == dump and stats(other)["programs"] == 1
+    with Session(other) as s:
+        assert s.scalars(select(t.Claim.entity_id).where(t.Claim.field == "operator")).all() == \
+            [s.scalar(select(t.Entity.id).where(t.Entity.name == "Harlow Springs Police Department"))] * 2
