@@ -30,6 +30,7 @@ class Field:
     name: str
     attribute: str | None = None  # the extraction's Deployment attribute holding its value(s)
     single: bool = False  # one value per record: two sources disagreeing is a conflict
+    names_entity: bool = False  # its claims hold the named entity's id, resolved through merges when read
     edge: str | None = None  # entity-valued: the predicate of the edge entity -> record
     ftm_role: str | None = None  # entity-valued: the ProjectParticipant role on export
     facet: str | None = None  # search facet: the index token prefix
@@ -78,6 +79,7 @@ class Register:
                        for r, body in records.items()}
         self.deployment = self.fields["deployment"]
         self.entity_fields = {n: f for n, f in self.deployment.items() if f.edge}
+        self.entity_valued = frozenset(n for n, f in self.deployment.items() if f.names_entity)
         self.facets = {n: f for n, f in self.deployment.items() if f.facet}
         self.single_valued = frozenset(n for n, f in self.deployment.items() if f.single)
         self.editable = tuple(n for n, f in self.deployment.items() if f.editable)

@@ -15,9 +15,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from counterwatch.query.viewer import Viewer
+from counterwatch.register import REGISTER
 from counterwatch.store import schema as t
 
-SINGLE_VALUED = ("status", "start", "certainty", "country")  # one value per program: sources disagreeing conflict
+SINGLE_VALUED = REGISTER.single_valued  # one value per program: sources disagreeing conflict (register.yml)
 
 
 def _comparable(field: str, value: str) -> str:
@@ -42,7 +43,7 @@ def consolidate(session: Session, viewer: Viewer, members: list[int]) -> dict:
         counts[source_id] += 1
     listed = sources(session, set(counts), counts)
     dated = {s["source_id"]: s["published"] for s in listed}
-    denied = select(t.Claim.field).where(*mine, t.Claim.certainty == "denied")
+    denied = select(t.Claim.field).where(*mine, t.Claim.certainty == REGISTER.denied)
     claims = session.execute(select(t.Claim.id, t.Claim.field, t.Claim.value, t.Claim.certainty, t.Claim.source_id)
                              .where(*mine, or_(t.Claim.field.in_(SINGLE_VALUED), t.Claim.field.in_(denied)))
                              .order_by(t.Claim.id)).all()
@@ -74,7 +75,7 @@ def _conflicts(claims) -> list[dict]:
     stance: dict[tuple[str, str], dict[bool, set[int]]] = defaultdict(lambda: defaultdict(set))
     for c in claims:
         if c.field not in SINGLE_VALUED and c.field != "evidence":  # those disagree as values above
-            stance[(c.field, c.value)][c.certainty == "denied"].add(c.source_id)
+            stance[(c.field, c.value)][c.certainty == REGISTER.denied].add(c.source_id)
     for (field, value), sides in stance.items():
         if sides[True] and sides[False] and sides[True] != sides[False]:
             out.append({"field": field, "kind": "denial", "value": value,

@@ -18,9 +18,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from counterwatch.names import key
+from counterwatch.register import REGISTER
 from counterwatch.store import schema as t
 
-ENTITY_FIELDS = ("operator", "supplier", "place")  # deployment fields whose value names an entity
+ENTITY_FIELDS = REGISTER.entity_valued  # deployment fields whose value names an entity (register.yml)
 
 
 def _follow(parent: dict[int, int]) -> dict[int, int]:
