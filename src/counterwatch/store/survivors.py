@@ -69,14 +69,19 @@ def load(session: Session) -> Survivors:
     return Survivors(_follow(entities), _follow(deployments))
 
 
+def _survivor(session: Session, table, record_id: int) -> int:
+    """The live record of one stored id, by walking only its own merge chain (entity or deployment)."""
+    survivor, seen = record_id, {record_id}
+    while (up := session.scalar(select(table.merged_into).where(table.id == survivor))) is not None and up not in seen:
+        survivor = up
+        seen.add(up)
+    return survivor
+
+
 def deployment_group(session: Session, deployment_id: int) -> tuple[int, list[int]]:
     """One deployment's live record and its stored members, by walking only its own merges: a record
     page must not read every merge of a large register."""
-    survivor, seen = deployment_id, {deployment_id}
-    while (up := session.scalar(select(t.Deployment.merged_into).where(t.Deployment.id == survivor))) is not None \
-            and up not in seen:
-        survivor = up
-        seen.add(up)
+    survivor = _survivor(session, t.Deployment, deployment_id)
     members, frontier = [survivor], [survivor]
     while frontier:
         frontier = [i for i in session.scalars(select(t.Deployment.id).where(t.Deployment.merged_into.in_(frontier)))
@@ -108,4 +113,4 @@ def entity_named(session: Session, name: str) -> int | None:
         return None
     found = session.scalar(select(t.Entity.id).where(t.Entity.key == k).order_by(t.Entity.id)) or \
         session.scalar(select(t.Alias.entity_id).where(t.Alias.key == k).order_by(t.Alias.entity_id))
-    return load(session).entity(found) if found is not None else None
+    return _survivor(session, t.Entity, found) if found is not None else None  # its own chain, not every merge
