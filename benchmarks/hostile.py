@@ -240,6 +240,7 @@ def run_database(label: str, url: str, tmp: Path, nice: int = 0) -> list[dict]:
                 probe.join()
                 row = {"db": label, "case": name, "outcome": outcome, "seconds": round(seconds, 2), "attempts": attempts,
                        "attacker": "thread" if IN_PROCESS else f"process, nice {nice}",
+                       "load_1min": round(os.getloadavg()[0], 2),  # other work on the machine skews the probe
                        "peak_mb": round(probe.peak_mb), "probe_p95_ms": round(probe.p95_ms(), 1),
                        "quiet_p95_ms": round(quiet.p95_ms(), 1), "probe_requests": len(probe.times),
                        "probe_errors": probe.errors}
@@ -247,7 +248,8 @@ def run_database(label: str, url: str, tmp: Path, nice: int = 0) -> list[dict]:
                              and "500" not in outcome[:3])
                 rows.append(row)
                 print(f"[{label}] {name:<36} {outcome:<70} {seconds:6.1f} s x{attempts:<3} {probe.peak_mb:6.0f} MB  "
-                      f"probe p95 {probe.p95_ms():7.1f} ms ({len(probe.times)} req, {probe.errors} errors)", flush=True)
+                      f"probe p95 {probe.p95_ms():7.1f} ms ({len(probe.times)} req, {probe.errors} errors) "
+                      f"load {os.getloadavg()[0]:.1f}", flush=True)
     finally:
         server.terminate()
         server.wait(30)
