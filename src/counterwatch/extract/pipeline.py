@@ -7,7 +7,7 @@ from collections import Counter
 
 from pathlib import Path
 
-from counterwatch.extract import coreference, country_cues, dates, deployments, duplicates, entities as ents, infobox, places, relations, unit_names
+from counterwatch.extract import chunks, coreference, country_cues, dates, deployments, duplicates, entities as ents, infobox, places, relations, unit_names
 from counterwatch.extract.features import Context
 from counterwatch.extract.learned import Refiner, default_model_dir
 from counterwatch.extract.nlp import load_nlp
@@ -17,6 +17,7 @@ from counterwatch.ingest.source import Source
 from counterwatch.limits import LIMITS
 
 BATCH_SIZE = 64
+CHUNK_CHARS: int = LIMITS.extract_chars  # one pass reads at most this; a longer text is cut (extract/chunks.py)
 MAX_BLOCK_CHARS: int = LIMITS.extract_block_chars  # later steps read each sentence against its whole block:
 # giant one-line "paragraphs" made that quadratic (100 kB took 34 s at 20,000 chars, 15 s at 2,000)
 HEADER_LINES = 15  # lines at the top searched for the publication date and publisher
@@ -47,11 +48,26 @@ class Extractor:
 
     def extract_batch(self, sources: list[Source]) -> list[Extraction]:
         """Extract several sources with one pass of the model over all their paragraphs: larger
-        batches keep the model's matrix products busy (~7% faster than one source at a time)."""
-        return [x for x, _ in self.contexts(sources)]
+        batches keep the model's matrix products busy (~7% faster than one source at a time). A text
+        longer than CHUNK_CHARS is extracted chunk by chunk on its own."""
+        done = iter([x for x, _ in self.contexts([s for s in sources if len(s.text) <= CHUNK_CHARS])])
+        return [next(done) if len(s.text) <= CHUNK_CHARS else self.extract_long(s) for s in sources]
 
-    def contexts(self, sources: list[Source]) -> list[tuple[Extraction, Context]]:
-        """Each source's extraction with the context the trained layer read (training reads it too)."""
+    def extract_long(self, source: Source) -> Extraction:
+        """A long text in chunks of at most CHUNK_CHARS, one parse alive at a time, merged with the
+        chunks' offsets shifted to the whole text's."""
+        merged = chunks.Merged()
+        for start, end in chunks.spans(source.text, CHUNK_CHARS):
+            part = Source(uri=source.uri, text=source.text[start:end], media_type=source.media_type,
+                          title=source.title, published=(merged.document or {}).get("published") or source.published,
+                          publisher=source.publisher, author=source.author)
+            (found, _), = self.contexts([part], country=merged.country())
+            merged.add(found, start)
+        return merged.result({"sha256": source.sha256})
+
+    def contexts(self, sources: list[Source], country: str | None = None) -> list[tuple[Extraction, Context]]:
+        """Each source's extraction with the context the trained layer read (training reads it too).
+        `country` is the one a source that names none is about (the earlier chunks' country)."""
         segs = [segments(s.text) for s in sources]
         prose = [[piece for seg in ss if seg.kind == "prose" for piece in _pieces(src.text, seg.start, seg.end)]
                  for src, ss in zip(sources, segs)]
@@ -60,17 +76,18 @@ class Extractor:
         out = []
         for src, ss, pieces in zip(sources, segs, prose):
             blocks = [ents.Block(next(parsed), start) for start, _ in pieces]
-            out.append(self._finish(src, ss, blocks))
+            out.append(self._finish(src, ss, blocks, country))
         return out
 
-    def _finish(self, source: Source, segs: list, blocks: list[ents.Block]) -> tuple[Extraction, Context]:
+    def _finish(self, source: Source, segs: list, blocks: list[ents.Block],
+                country: str | None = None) -> tuple[Extraction, Context]:
         text = source.text
         short = [(s.start, s.end) for s in segs if s.kind == "short"]
         box = infobox.read(text, short)
         mentions, splits = unit_names.split(ents.raw_mentions(blocks) + _infobox_mentions(box))
         entity_list, index = ents.group(mentions, text)
         unit_names.add_aliases(entity_list, index, splits)
-        doc_country = _document_country(blocks, entity_list, box)
+        doc_country = _document_country(blocks, entity_list, box) or country
         ents.fill_unknown_countries(entity_list, doc_country)
         by_name = {e.name: e for e in entity_list}
         sents = [(s, b.offset) for b in blocks for s in b.doc.sents]

@@ -4,7 +4,7 @@ from counterwatch.limits import LIMITS
 
 MAX_FILE_BYTES: int = LIMITS.file_bytes
 MAX_URL_BYTES: int = LIMITS.url_bytes
-MAX_EXTRACT_CHARS: int = LIMITS.extract_chars
+MAX_TEXT_CHARS: int = LIMITS.text_chars
 URL_READ_TIMEOUT_S: float = LIMITS.fetch_read_timeout_s
 URL_TOTAL_S: float = LIMITS.fetch_total_s
 BINARY_SNIFF_BYTES = 8192

@@ -9,7 +9,7 @@ from pathlib import Path
 from counterwatch.ingest.errors import InputError
 from counterwatch.ingest.fetch import fetch
 from counterwatch.ingest.html import read_html
-from counterwatch.ingest.limits import (HTML_EXTENSIONS, HTML_TYPES, MAX_EXTRACT_CHARS, MAX_FILE_BYTES, PDF_EXTENSIONS,
+from counterwatch.ingest.limits import (HTML_EXTENSIONS, HTML_TYPES, MAX_TEXT_CHARS, MAX_FILE_BYTES, PDF_EXTENSIONS,
                                        PDF_TYPES, TEXT_EXTENSIONS)
 from counterwatch.ingest.pdf import read_pdf
 from counterwatch.ingest.source import Source
@@ -26,10 +26,11 @@ def read(target: str) -> Source:
 
 
 def bounded(source: Source) -> Source:
-    """Refuse a text longer than extraction may take: its time and memory grow with the length."""
-    if len(source.text) > MAX_EXTRACT_CHARS:
+    """Refuse a text longer than extraction may take: past LIMITS.extract_chars it is extracted in
+    chunks (bounded memory), but its time still grows with the length."""
+    if len(source.text) > MAX_TEXT_CHARS:
         raise InputError(source.uri, f"text too long to extract ({len(source.text):,} characters, "
-                                     f"limit {MAX_EXTRACT_CHARS:,}); split it into parts")
+                                     f"limit {MAX_TEXT_CHARS:,})")
     return source
 
 

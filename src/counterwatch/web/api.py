@@ -8,6 +8,7 @@ import time
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, Response, UploadFile
 from pydantic import BaseModel
 from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
 
 from counterwatch.ingest.errors import InputError
 from counterwatch.limits import LIMITS
@@ -207,7 +208,7 @@ async def post_source(request: Request, response: Response, url: str = Form(""),
     db = request.app.state.engine
     deadline = time.monotonic() + wait
     while wait:
-        job = _job(db, job_id, editor_view)
+        job = await run_in_threadpool(_job, db, job_id, editor_view)
         if job["status"] in ("done", "failed"):
             response.status_code = 200
             return job

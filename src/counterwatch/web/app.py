@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from contextlib import asynccontextmanager
 from collections import defaultdict, deque
 from pathlib import Path
 
@@ -52,15 +53,25 @@ class BodyLimit:
         await self.app(scope, counted, send)
 
     async def _refuse(self, send) -> None:
+        """413 and the connection closed: kept open, the server went on reading (and dropping) the
+        whole body the client still sent, tens of MiB through the event loop."""
         await JSONResponse({"detail": f"request body too large (limit {self.limit / 2**20:.0f} MiB)"},
-                           status_code=413)({"type": "http"}, None, send)
+                           status_code=413, headers={"Connection": "close"})({"type": "http"}, None, send)
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI):
+    """The extraction worker ends with the server (it was left running after `serve` stopped)."""
+    yield
+    if getattr(app.state, "worker", None) is not None:
+        app.state.worker.close()
 
 
 def create_app(engine: Engine | None = None, open_editing: bool = False, secret_key: str | None = None) -> FastAPI:
     """`open_editing` makes every visitor a local editor (single-user use on 127.0.0.1 only)."""
     app = FastAPI(title="Counterwatch", description="Evidence register of surveillance deployments: every field "
                   "is a claim of a source, with its quote and certainty.", version="0.1.0",
-                  docs_url=None, redoc_url=None)
+                  docs_url=None, redoc_url=None, lifespan=_lifespan)
     app.state.engine = engine or connect(statement_timeout_s=LIMITS.statement_timeout_s)
     app.state.open_editing = open_editing
     app.state.login_failures = defaultdict(deque)  # (client, user name) -> times of failed logins

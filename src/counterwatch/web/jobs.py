@@ -10,6 +10,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, UploadFile
 from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
 
 from counterwatch.ingest.errors import InputError
 from counterwatch.ingest.fetch import check_url, private_allowed
@@ -60,7 +61,9 @@ def worker(app: FastAPI) -> Worker:
 
 async def queue_input(app: FastAPI, actor: str, url: str, text: str, title: str, file: UploadFile | None) -> int:
     """Queue what the "Add a source" form or POST /api/sources gave (a file, else a URL, else text) and
-    start the worker; InputError when nothing usable was given or the file is over the upload limit."""
+    start the worker; InputError when nothing usable was given or the file is over the upload limit.
+    Writing the job (megabytes of payload) and starting the worker run in the thread pool, off the event
+    loop every other request waits on."""
     engine = app.state.engine
     if file is not None and file.filename:
         name = Path(file.filename).name
@@ -68,14 +71,14 @@ async def queue_input(app: FastAPI, actor: str, url: str, text: str, title: str,
         data = await file.read(LIMITS.upload_bytes + 1)
         if len(data) > LIMITS.upload_bytes:
             raise InputError(name, f"upload too large (over {LIMITS.upload_bytes / 2**20:.0f} MiB)")
-        job = jobs.submit(engine, actor, "file", name, payload=data)
+        job = await run_in_threadpool(jobs.submit, engine, actor, "file", name, payload=data)
     elif url.strip():
         check_url(url.strip(), allow_private=private_allowed())  # refused at once, not in the worker
-        job = jobs.submit(engine, actor, "url", url.strip())
+        job = await run_in_threadpool(jobs.submit, engine, actor, "url", url.strip())
     elif text.strip():
-        job = jobs.submit(engine, actor, "text", title.strip() or "text", payload=text.encode("utf-8"),
-                          title=title.strip())
+        job = await run_in_threadpool(jobs.submit, engine, actor, "text", title.strip() or "text",
+                                      payload=text.encode("utf-8"), title=title.strip())
     else:
         raise InputError("form", "give a URL, paste text or choose a file")
-    worker(app).ensure()
+    await run_in_threadpool(worker(app).ensure)
     return job

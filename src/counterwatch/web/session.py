@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from fastapi import HTTPException, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from counterwatch.query.viewer import Viewer, for_account, public_viewer
 from counterwatch.store.accounts import allows, session_user, user_for_token
@@ -97,16 +98,18 @@ def _loopback_host(request: Request) -> bool:
 
 
 async def identify(request: Request, call_next):
-    """Middleware: find the user and their viewer, refuse forged writes, redact the public view."""
+    """Middleware: find the user and their viewer, refuse forged writes, redact the public view. Its
+    database look-ups run in the thread pool: on the event loop, every request (a flood of refused ones
+    too) held up all the others for the time of its queries."""
     engine = request.app.state.engine
     user, by_token = None, False
     auth = request.headers.get("authorization", "")
     if auth.startswith("Bearer "):
-        user, by_token = user_for_token(engine, auth[7:].strip()), True
+        user, by_token = await run_in_threadpool(user_for_token, engine, auth[7:].strip()), True
         if user is None:
             return Response("invalid API token", status_code=401)
     elif request.session.get("account"):
-        user = session_user(engine, request.session["account"])
+        user = await run_in_threadpool(session_user, engine, request.session["account"])
         if user is None:  # removed, logged out, or changed since the cookie was issued
             request.session.clear()
     elif request.app.state.open_editing:
@@ -116,7 +119,7 @@ async def identify(request: Request, call_next):
     if not by_token and request.method in UNSAFE and _cross_origin(request):
         return Response("cross-origin write refused", status_code=403)
     request.state.user, request.state.by_token = user, by_token
-    request.state.viewer = for_account(engine, *user) if user else public_viewer(engine)
+    request.state.viewer = await run_in_threadpool(lambda: for_account(engine, *user) if user else public_viewer(engine))
     response = await call_next(request)
     kind = response.headers.get("content-type", "")
     redactor = request.state.viewer.redactor
