@@ -14,7 +14,7 @@ N/B times in SQL with new ids, so the latency figures of run.py can be taken at 
   read programs of hundreds of deployments.
 
 Usage: python benchmarks/fill.py --docs 100000 --base 5000 --dir /var/tmp/cw-fill [--pg URL]
-       (PostgreSQL: the base in schema counterwatch_fill_base, the register in counterwatch_fill)
+       (PostgreSQL: the register in schema --schema, counterwatch_fill, its base in counterwatch_fill_base)
        [--queries]   (then run.py's latency figures on it, in a process of its own)
 """
 
@@ -39,7 +39,7 @@ from counterwatch.store import connect  # noqa: E402
 from counterwatch.store.db import refresh_statistics  # noqa: E402
 from counterwatch.store.writer import stats  # noqa: E402
 
-BASE_SCHEMA, PG_SCHEMA = "counterwatch_fill_base", "counterwatch_fill"
+PG_SCHEMA = "counterwatch_fill"  # the register; its base in PG_SCHEMA + "_base"
 TABLES = ["source", "entity", "alias", "deployment", "relation", "claim", "judgement", "deployment_judgement"]
 
 
@@ -212,6 +212,7 @@ def main() -> None:
     ap.add_argument("--dir", type=Path, required=True)
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--pg", help="PostgreSQL server URL to hold the register instead of SQLite")
+    ap.add_argument("--schema", default=PG_SCHEMA, help="PostgreSQL schema of the register (dropped first)")
     ap.add_argument("--queries", action="store_true", help="then the latency figures of run.py on the register")
     ap.add_argument("--out", type=Path, default=Path(__file__).with_name("results-fill.json"))
     args = ap.parse_args()
@@ -220,12 +221,13 @@ def main() -> None:
     corpus = args.dir / "corpus"
     log(f"writing {args.base:,} reports to {corpus}")
     words = write_corpus(args.base, corpus)
-    base_url = pg_url(args.pg, BASE_SCHEMA) if args.pg else f"sqlite:///{args.dir / 'base.sqlite'}"
+    base_schema = f"{args.schema}_base"
+    base_url = pg_url(args.pg, base_schema) if args.pg else f"sqlite:///{args.dir / 'base.sqlite'}"
     result: dict = {"database": "postgresql" if args.pg else "sqlite", "docs": args.docs, "base_docs": args.base,
                     "base_words": words}
     if args.pg:
         with create_engine(args.pg).begin() as conn:
-            conn.execute(text(f"CREATE SCHEMA IF NOT EXISTS {BASE_SCHEMA}"))
+            conn.execute(text(f"CREATE SCHEMA IF NOT EXISTS {base_schema}"))
     if args.pg and stored(base_url) == 0 and (args.dir / "base.sqlite").exists():
         log("copying the SQLite base register (ingested for real) into PostgreSQL")
         copy_base(args.dir / "base.sqlite", base_url)
@@ -239,9 +241,9 @@ def main() -> None:
     log(f"base: {figures}")
     if args.pg:
         with create_engine(args.pg).begin() as conn:
-            conn.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
-            conn.execute(text(f"CREATE SCHEMA {PG_SCHEMA}"))
-        url, base = pg_url(args.pg, PG_SCHEMA), BASE_SCHEMA
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {args.schema} CASCADE"))
+            conn.execute(text(f"CREATE SCHEMA {args.schema}"))
+        url, base = pg_url(args.pg, args.schema), base_schema
     else:
         db = args.dir / "register.sqlite"
         for old in args.dir.glob("register.sqlite*"):

@@ -152,8 +152,10 @@ def bench_ingest(url: str, n: int, workers: int) -> dict:
 
 def bench_queries(url: str) -> dict:
     """Latency of what users do, through the same functions the API and pages call."""
+    load = os.getloadavg()  # other work on the machine: latency on 2 shared cores is read against it
     with PeakRSS() as rss:
         out = _queries(url)
+    out["load_average"] = {"before": [round(x, 2) for x in load], "after": [round(x, 2) for x in os.getloadavg()]}
     from counterwatch.query import graph
     graph.clear_cache()  # the next database's figures start from nothing kept
     return out | {"queries_peak_rss_mb": rss.mb}

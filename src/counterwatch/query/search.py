@@ -30,6 +30,7 @@ RECENT_WINDOW = 5_000  # PostgreSQL: the newest claims read in id order before t
 WALK_ON_RATE = 0.15  # PostgreSQL: above this share of claims matching, walk on (~0.6 µs a claim) rather than
 # ask the index (~0.13 µs a claim of the buckets spanned and ~3 µs a match fetched), measured at 100k reports
 BUCKET_BITS = 16  # PostgreSQL: the index knows each claim's id bucket, id >> 16 (migration 0011)
+MAX_BUCKETS = 4  # PostgreSQL: GIN takes an OR of more buckets as the rarest term to scan (1.7 s for 30 at 100k)
 _BUCKETED = "(c.claim_fts_vector || ('idb_' || (c.id >> 16)::text)::tsvector)"  # the indexed expression
 K1, B, AVG_CHARS = 1.2, 0.75, 160  # BM25's constants; a claim's quote is about one sentence
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -161,7 +162,8 @@ def _pg_newest(conn, match: str, where: str, params: dict) -> list[int]:
     2. Else that window is a sample of how common the words are. A rare one's older matches are
        few: all are read through the index. Otherwise the index narrows the words to the newest id
        buckets (migration 0011) expected to hold the rest of the pool, then to older ones, doubling,
-       until the pool is full: the newest matches, found without reading the older ones.
+       until the pool is full: the newest matches, found without reading the older ones. Past
+       MAX_BUCKETS the rest comes in one index query, as before the buckets.
     """
     pool = params["pool"]
     edge = (conn.scalar(text("SELECT max(id) FROM claim")) or 0) - RECENT_WINDOW
@@ -182,13 +184,18 @@ def _pg_newest(conn, match: str, where: str, params: dict) -> list[int]:
         return ids + heapq.nlargest(need, older)
     top = edge >> BUCKET_BITS
     span = max(1, round(1.5 * need / rate) >> BUCKET_BITS)  # buckets expected to hold half again the rest
-    while need > 0 and top >= 0:
+    while need > 0 and top >= 0 and span <= MAX_BUCKETS:
         low = max(0, top - span + 1)
         buckets = " | ".join(f"idb_{b}" for b in range(low, top + 1))
         found = conn.scalars(text(f"SELECT c.id FROM claim c WHERE {indexed.format(buckets=' && CAST(:buckets AS tsquery)')}"),
                              params | {"edge": edge, "buckets": buckets})
         newest = heapq.nlargest(need, found)
         ids, need, top, span = ids + newest, need - len(newest), low - 1, span * 2
+    if need > 0 and top >= 0:  # many buckets in one query cost GIN more than the word alone: the rest at once
+        below = (top + 1) << BUCKET_BITS
+        older = conn.scalars(text(f"SELECT c.id FROM claim c WHERE {indexed.format(buckets='')} AND c.id < :below"),
+                             params | {"edge": edge, "below": below})
+        ids += heapq.nlargest(need, older)
     return ids
 
 
