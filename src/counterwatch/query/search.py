@@ -30,8 +30,10 @@ RECENT_WINDOW = 5_000  # PostgreSQL: the newest claims read in id order before t
 WALK_ON_RATE = 0.15  # PostgreSQL: above this share of claims matching, walk on (~0.6 µs a claim) rather than
 # ask the index (~0.13 µs a claim of the buckets spanned and ~3 µs a match fetched), measured at 100k reports
 BUCKET_BITS = 16  # PostgreSQL: the index knows each claim's id bucket, id >> 16 (migration 0011)
-MAX_BUCKETS = 4  # PostgreSQL: GIN takes an OR of more buckets as the rarest term to scan (1.7 s for 30 at 100k)
-_BUCKETED = "(c.claim_fts_vector || ('idb_' || (c.id >> 16)::text)::tsvector)"  # the indexed expression
+COARSE_BITS = 19  # and its coarse bucket, id >> 19: more common than a word, so GIN scans the word, not it
+MAX_BUCKETS = 4  # PostgreSQL: GIN scans an OR of fine buckets rarer than the words (1.7 s for 30 at 100k)
+_BUCKETED = "(c.claim_fts_vector || ('idb_' || (c.id >> 16)::text || ' idc_' || (c.id >> 19)::text)::tsvector)"
+# the indexed expression (migration 0011)
 K1, B, AVG_CHARS = 1.2, 0.75, 160  # BM25's constants; a claim's quote is about one sentence
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -162,8 +164,10 @@ def _pg_newest(conn, match: str, where: str, params: dict) -> list[int]:
     2. Else that window is a sample of how common the words are. A rare one's older matches are
        few: all are read through the index. Otherwise the index narrows the words to the newest id
        buckets (migration 0011) expected to hold the rest of the pool, then to older ones, doubling,
-       until the pool is full: the newest matches, found without reading the older ones. Past
-       MAX_BUCKETS the rest comes in one index query, as before the buckets.
+       until the pool is full: the newest matches, found without reading the older ones. GIN scans
+       an OR of fine buckets each rarer than the words through all their claims, so past MAX_BUCKETS
+       coarse buckets (8x, more common than any word: GIN scans the word) take over, and past those
+       the rest comes in one index query, as before the buckets.
     """
     pool = params["pool"]
     edge = (conn.scalar(text("SELECT max(id) FROM claim")) or 0) - RECENT_WINDOW
@@ -182,20 +186,22 @@ def _pg_newest(conn, match: str, where: str, params: dict) -> list[int]:
     if rate * edge <= 2 * need:  # the older matches are about as many as the pool still needs
         older = conn.scalars(text(f"SELECT c.id FROM claim c WHERE {indexed.format(buckets='')}"), params | {"edge": edge})
         return ids + heapq.nlargest(need, older)
-    top = edge >> BUCKET_BITS
-    span = max(1, round(1.5 * need / rate) >> BUCKET_BITS)  # buckets expected to hold half again the rest
-    while need > 0 and top >= 0 and span <= MAX_BUCKETS:
-        low = max(0, top - span + 1)
-        buckets = " | ".join(f"idb_{b}" for b in range(low, top + 1))
-        found = conn.scalars(text(f"SELECT c.id FROM claim c WHERE {indexed.format(buckets=' && CAST(:buckets AS tsquery)')}"),
-                             params | {"edge": edge, "buckets": buckets})
-        newest = heapq.nlargest(need, found)
-        ids, need, top, span = ids + newest, need - len(newest), low - 1, span * 2
-    if need > 0 and top >= 0:  # many buckets in one query cost GIN more than the word alone: the rest at once
-        below = (top + 1) << BUCKET_BITS
-        older = conn.scalars(text(f"SELECT c.id FROM claim c WHERE {indexed.format(buckets='')} AND c.id < :below"),
-                             params | {"edge": edge, "below": below})
-        ids += heapq.nlargest(need, older)
+    bucketed = f"SELECT c.id FROM claim c WHERE {indexed.format(buckets=' && CAST(:buckets AS tsquery)')} AND c.id < :below"
+    below = edge + 1
+    for prefix, bits in (("idb", BUCKET_BITS), ("idc", COARSE_BITS)):  # fine buckets, then coarse ones
+        top = (below - 1) >> bits
+        span = max(1, round(1.5 * need / rate) >> bits)  # buckets expected to hold half again the rest
+        while need > 0 and top >= 0 and span <= MAX_BUCKETS:
+            low = max(0, top - span + 1)
+            buckets = " | ".join(f"{prefix}_{b}" for b in range(low, top + 1))
+            newest = heapq.nlargest(need, conn.scalars(text(bucketed), params | {"edge": edge, "buckets": buckets,
+                                                                              "below": below}))
+            ids, need, below, top, span = ids + newest, need - len(newest), low << bits, low - 1, span * 2
+        if need <= 0 or below <= 0:
+            return ids
+    older = conn.scalars(text(f"SELECT c.id FROM claim c WHERE {indexed.format(buckets='')} AND c.id < :below"),
+                         params | {"edge": edge, "below": below})  # a rare conjunction of common words: all at once
+    return ids + heapq.nlargest(need, older)
     return ids
 
 
