@@ -62,26 +62,27 @@ def test_fill_copies_a_real_ingest_into_a_larger_register_on_both_databases(tmp_
     from counterwatch.store import connect
 
     schema = f"fill_{uuid.uuid4().hex[:8]}"  # never the benchmark's own schemas
-    for pg in (False, True):
-        out = tmp_path / f"fill-{pg}.json"
-        cmd = [sys.executable, str(ROOT / "benchmarks" / "fill.py"), "--docs", "12", "--base", "4", "--entities", "0",
-               "--workers", "1", "--dir", str(tmp_path), "--out", str(out)] + (["--pg", PG_URL, "--schema", schema] if pg else [])
-        r = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-        assert r.returncode == 0, r.stderr[-3000:]
-        result = json.loads(out.read_text())
-        base, reg = result["base_register"], result["register"]
-        assert reg["sources"] == 12 and base["sources"] == 4
-        assert (reg["claims"], reg["deployments"]) == (3 * base["claims"], 3 * base["deployments"])
-        assert result["deployments_per_report"]["before"] == result["base_deployments_per_report"]["before"]
-        url = f"{PG_URL}?options=-csearch_path%3D{schema}" if pg else f"sqlite:///{tmp_path / 'register.sqlite'}"
-        engine = connect(url)
-        with engine.connect() as conn:
-            assert conn.scalar(text("SELECT count(DISTINCT sha256) FROM source")) == 12
-            assert conn.scalar(text("SELECT count(DISTINCT name) FROM deployment")) == 3 * base["deployments"]
-        hits = search(engine, STAFF, "police", limit=50)
-        assert len({h.source_id for h in hits}) > 4  # the copies' claims are in the full-text index
-        engine.dispose()
-    admin = create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA {schema}_base CASCADE"))
-        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    try:
+        for pg in (False, True):
+            out = tmp_path / f"fill-{pg}.json"
+            cmd = [sys.executable, str(ROOT / "benchmarks" / "fill.py"), "--docs", "12", "--base", "4", "--entities", "0",
+                   "--workers", "1", "--dir", str(tmp_path), "--out", str(out)] + (["--pg", PG_URL, "--schema", schema] if pg else [])
+            r = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+            assert r.returncode == 0, r.stderr[-3000:]
+            result = json.loads(out.read_text())
+            base, reg = result["base_register"], result["register"]
+            assert reg["sources"] == 12 and base["sources"] == 4
+            assert (reg["claims"], reg["deployments"]) == (3 * base["claims"], 3 * base["deployments"])
+            assert result["deployments_per_report"]["before"] == result["base_deployments_per_report"]["before"]
+            url = f"{PG_URL}?options=-csearch_path%3D{schema}" if pg else f"sqlite:///{tmp_path / 'register.sqlite'}"
+            engine = connect(url)
+            with engine.connect() as conn:
+                assert conn.scalar(text("SELECT count(DISTINCT sha256) FROM source")) == 12
+                assert conn.scalar(text("SELECT count(DISTINCT name) FROM deployment")) == 3 * base["deployments"]
+            hits = search(engine, STAFF, "police", limit=50)
+            assert max(h.source_id for h in hits) > 4  # the copies' claims are in the full-text index (newest first)
+            engine.dispose()
+    finally:
+        with create_engine(PG_URL).begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema}_base CASCADE"))
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
