@@ -37,3 +37,9 @@ def test_provinces_beat_small_namesakes_and_common_words_are_no_places():
     assert places.country_of("Hyderabad") in {"IN", "PK"}  # a big city keeps its name
     assert places.country_of("Police") is None  # a Polish town, but in "Police Commissionerate" a word
     assert places.big_place("Kabul") == "AF"
+
+
+def test_a_one_word_place_inside_a_longer_place_name_gives_no_hint():
+    found = _cues("The Harlow Springs Police Department and the Dhaka Metropolitan Police bought sensors.")
+    assert ("org", "BD", "the Dhaka Metropolitan Police") in found
+    assert not [c for c in found if c[1] == "GB"]  # Harlow, England is not Harlow Springs

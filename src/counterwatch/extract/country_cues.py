@@ -110,6 +110,11 @@ def _org_words() -> frozenset[str]:
     return frozenset([*cfg["org_suffixes"], *cfg["org_nouns"], *cfg["state_heads"]])
 
 
+@cache
+def _name_modifiers() -> frozenset[str]:
+    return frozenset(load("country_cues.yml")["name_modifiers"])
+
+
 def _country_in_name(ent: Span) -> str | None:
     """'Toronto Police Service' -> CA, 'Kazakh Interior Ministry' -> KZ: the leading words of a name."""
     toks = [t for t in ent if not t.is_punct]
@@ -119,6 +124,10 @@ def _country_in_name(ent: Span) -> str | None:
         return None
     for n in (3, 2, 1):
         if len(toks) > n:
+            follower = toks[n].lower_
+            if (n == 1 and toks[n].text[:1].isupper() and follower not in _org_words() | _name_modifiers()
+                    and not places.country_of_demonym(toks[0].text)):
+                continue  # "Harlow Springs ...": one word of a longer place name ("Kazakh Interior" is a demonym)
             head = " ".join(t.text for t in toks[:n])
             c = places.country_of(head) or (places.country_of_demonym(head) if n == 1 else None)
             if c:

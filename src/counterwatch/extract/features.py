@@ -25,6 +25,7 @@ CUE_KINDS = ("entity", "place", "org", "name", "demonym", "based", "currency", "
 SHORT_SENTENCES = 4  # a text this short is a summary: its first actor is most often the one it is about
 HEADER_CHARS = 600  # start of the page whose words hint at its genre (tender, ruling, minutes)
 _WORD = re.compile(r"[a-z][a-z'-]+|\d{4}")
+_ANY_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+|\d{4}")
 
 
 @dataclass
@@ -93,6 +94,12 @@ class Context:
 
 def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
+
+
+def _plain_words(text: str) -> list[str]:
+    """The lower-case words of `text`: a name before a place ("Kanimba", "Mingyao") teaches one
+    document, a word ("based", "funding", "in") every report."""
+    return [w for w in _ANY_WORD.findall(text) if not w[:1].isupper()]
 
 
 def _anchor(span: Span) -> Token:
@@ -456,16 +463,24 @@ def country_features(ctx: Context, dep: Deployment, c: str, doc_votes: dict[str,
         out[f"{kind}_near={_bucket(country_votes(ctx, pool, kind).get(c, 0))}"] = 1.0
     if ctx.first_place() == c:
         out["first_place"] = 1.0  # a dateline or the first place of the story
-    suppliers = set(dep.suppliers)
+    if ctx.header and ctx.header[0].country == c:
+        out["header_first"] = 1.0
+    suppliers, operators = set(dep.suppliers), set(dep.operators)
     for i in pool:  # a country named next to a vendor is often its home ("China's Huawei", "Israeli firm")
         names = [m for _, _, m in ctx.by_sentence[i]]
+        hinted = any(cue.country == c for cue in ctx.cues(i)) or any(
+            ctx.entities[m].type == "place" and ctx.entities[m].country == c for m in names)
         if suppliers & set(names) and any(ctx.entities[m].type == "place" and ctx.entities[m].country == c for m in names):
             out["beside_supplier"] = 1.0
+        if hinted:  # whose sentence names the country: the operator's, or only a vendor's
+            out["with_operator" if operators & set(names) else "with_supplier_only" if suppliers & set(names) else "with_neither"] = 1.0
         a, _ = ctx.spans[i]
-        for ms, _, name in ctx.by_sentence[i]:
+        for ms, me, name in ctx.by_sentence[i]:
             e = ctx.entities[name]
+            if name in operators and any(cue.country == c and cue.start < me and ms < cue.end for cue in ctx.cues(i)):
+                out["in_operator_name"] = 1.0  # "Toronto Police Service"
             if e.type == "place" and e.country == c:
-                for w in words(ctx.text[max(a, ms - 30):ms])[-2:]:
+                for w in _plain_words(ctx.text[max(a, ms - 30):ms])[-2:]:
                     out[f"before={w}"] = 1.0
         for cue in ctx.cues(i):
             if cue.country == c and cue.kind in ("demonym", "based"):

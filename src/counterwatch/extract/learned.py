@@ -14,7 +14,7 @@ from pathlib import Path
 
 from counterwatch.extract import certainty as rule_certainty
 from counterwatch.extract import features as F
-from counterwatch.extract import places, technologies
+from counterwatch.extract import places, technologies, unit_names
 from counterwatch.extract.linear import LinearModel
 from counterwatch.findings import Evidence, Relation
 from counterwatch.register import REGISTER
@@ -90,8 +90,11 @@ class Refiner:
         if "roles" in self.models:
             for dep in ctx.deployments:
                 self._roles(ctx, dep)
-        if "relations" in self.models:
-            ctx.relations = self._relations(ctx)
+        if "relations" in self.models:  # the part_of a unit's name states stands whatever the model says
+            stated = [r for r in ctx.relations if r.pattern == unit_names.PATTERN]
+            found = self._relations(ctx)
+            have = {(r.subject, r.predicate, r.object) for r in found}
+            ctx.relations = found + [r for r in stated if (r.subject, r.predicate, r.object) not in have]
         used = {n for d in ctx.deployments for n in (*d.operators, *d.suppliers, *d.places)}
         ctx.dropped -= used | {n for r in ctx.relations for n in (r.subject, r.object)}
 

@@ -7,7 +7,7 @@ from collections import Counter
 
 from pathlib import Path
 
-from counterwatch.extract import coreference, country_cues, dates, deployments, duplicates, entities as ents, infobox, places, relations
+from counterwatch.extract import coreference, country_cues, dates, deployments, duplicates, entities as ents, infobox, places, relations, unit_names
 from counterwatch.extract.features import Context
 from counterwatch.extract.learned import Refiner, default_model_dir
 from counterwatch.extract.nlp import load_nlp
@@ -67,8 +67,9 @@ class Extractor:
         text = source.text
         short = [(s.start, s.end) for s in segs if s.kind == "short"]
         box = infobox.read(text, short)
-        mentions = ents.raw_mentions(blocks) + _infobox_mentions(box)
+        mentions, splits = unit_names.split(ents.raw_mentions(blocks) + _infobox_mentions(box))
         entity_list, index = ents.group(mentions, text)
+        unit_names.add_aliases(entity_list, index, splits)
         doc_country = _document_country(blocks, entity_list, box)
         ents.fill_unknown_countries(entity_list, doc_country)
         by_name = {e.name: e for e in entity_list}
@@ -78,7 +79,7 @@ class Extractor:
         if box and deps:
             _apply_infobox(deps[0], box, by_name)
         sent_spans = [(off + s.start_char, off + s.end_char) for s, off in sents]
-        rels = relations.find(sent_spans, text, index, by_name)
+        rels = relations.find(sent_spans, text, index, by_name) + unit_names.relations(splits, sent_spans, text, index)
         index = {**index, **coreference.resolve(text, sent_spans, by_name, index)}  # for the trained layer
         document = _document(source, segs)
         header = [cue for a, b in short for cue in country_cues.line_cues(text, a, b)]

@@ -1,0 +1,48 @@
+"""Names the parser finds but the rule pass used to lose: persons of Title Case lists (a minutes'
+attendance, a bench), a title that makes an 'organization' a person, names cut after a joining word."""
+
+from __future__ import annotations
+
+import spacy
+from spacy.tokens import Doc
+
+from counterwatch.data import load
+from counterwatch.extract import Extractor
+from counterwatch.extract.entities import _name_end, _titled_person
+from counterwatch.ingest.source import Source
+
+MINUTES = """Minutes of the Ordinary Meeting of the Valdoria Town Council, held 3 March 2024.
+
+Present: Mayor Linda Ashcroft; Deputy Mayor Paul Deschenes; Councillors Ravi Sandhu, Meghan O'Rourke, Stuart Bellamy.
+
+The council discussed the licence plate cameras that the Valdoria Police Service has run since 2022."""
+
+
+def test_persons_of_an_attendance_list_are_kept():
+    x = Extractor(model_dir=None).extract(Source(uri="minutes.txt", text=MINUTES))
+    persons = {e.name for e in x.entities if e.type == "person"}
+    assert {"Linda Ashcroft", "Paul Deschenes", "Stuart Bellamy"} <= persons  # in a "headline" sentence
+
+
+def test_a_title_before_two_or_three_names_makes_a_person():
+    cfg = load("entities.yml")
+    assert _titled_person("Cllr Helen Marchbank", cfg)
+    assert _titled_person("Sheriff Wade Tolliver", cfg)
+    assert not _titled_person("Sheriff's Office", cfg)
+    assert not _titled_person("Chief Police Department", cfg)  # an organization word: not a person
+
+
+def _doc(words: list[str], org: tuple[int, int]) -> Doc:
+    ents = ["O"] * len(words)
+    ents[org[0]] = "B-ORG"
+    for k in range(org[0] + 1, org[1]):
+        ents[k] = "I-ORG"
+    return Doc(spacy.blank("en").vocab, words=words, ents=ents, sent_starts=[True] + [False] * (len(words) - 1))
+
+
+def test_a_name_cut_after_a_joining_word_runs_on_through_the_capitalised_words():
+    cfg = load("entities.yml")
+    doc = _doc(["The", "Metropolitan", "Police", "of", "Puerto", "Alegría", "declined", "."], (0, 4))
+    assert doc[0:_name_end(doc, doc.ents[0], cfg)].text == "The Metropolitan Police of Puerto Alegría"
+    doc = _doc(["MFI", "Soft", "and", "others", "declined", "."], (0, 3))
+    assert _name_end(doc, doc.ents[0], cfg) == 0  # nothing follows: the caller drops the joining word
