@@ -53,9 +53,12 @@ bench: $(STAMP)
 SCALE_DOCS ?= 100000
 SCALE_DIR ?= /var/tmp/counterwatch-scale
 SCALE_PG ?=
+SCALE_FILL ?=
 
+# SCALE_FILL=5000: ingest that many reports for real, copy them in SQL up to SCALE_DOCS (benchmarks/fill.py), then measure
 bench-scale: $(STAMP)
-	$(BIN)/python benchmarks/scale.py --docs $(SCALE_DOCS) --dir $(SCALE_DIR) $(if $(SCALE_PG),--pg $(SCALE_PG))
+	$(if $(SCALE_FILL),$(BIN)/python benchmarks/fill.py --base $(SCALE_FILL) --queries,$(BIN)/python benchmarks/scale.py) \
+	  --docs $(SCALE_DOCS) --dir $(SCALE_DIR) $(if $(SCALE_PG),--pg $(SCALE_PG))
 
 bench-pages: $(STAMP)
 	$(BIN)/python benchmarks/pages.py --docs $(SHARED)/devset/docs

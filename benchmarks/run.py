@@ -152,8 +152,10 @@ def bench_ingest(url: str, n: int, workers: int) -> dict:
 
 def bench_queries(url: str) -> dict:
     """Latency of what users do, through the same functions the API and pages call."""
+    load = os.getloadavg()  # other work on the machine: latency on 2 shared cores is read against it
     with PeakRSS() as rss:
         out = _queries(url)
+    out["load_average"] = {"before": [round(x, 2) for x in load], "after": [round(x, 2) for x in os.getloadavg()]}
     from counterwatch.query import graph
     graph.clear_cache()  # the next database's figures start from nothing kept
     return out | {"queries_peak_rss_mb": rss.mb}
@@ -167,16 +169,21 @@ def _queries(url: str) -> dict:
     engine = connect(url)
     rng = random.Random(11)
     out: dict = {"register": stats(engine)}
+    per = out["register"]
+    out["deployments_per_report"] = {"before": round(per["deployments"] / max(1, per["sources"]), 3),
+                                     "after": round(per["programs"] / max(1, per["sources"]), 3)}
     words = POOLS["technologies"] + ["Nairobi", "Lagos", "protesters", "contract", "iris", "denied", "Kestrel",
                                      "Human Rights Watch", "licence plate", "leaked documents"]
     facets = [{}, {"certainty": "alleged"}, {"technology": "face_recognition"}, {"year": 2019}]
-    lat = []
+    lat, timed = [], []
     for _ in range(SEARCHES):
         q, f = rng.choice(words), rng.choice(facets)
         t = time.perf_counter()
         search(engine, STAFF, q, **f)
         lat.append((time.perf_counter() - t) * 1000)
+        timed.append((round(lat[-1], 1), q, f))
     out["search_ms"] = latency(lat)
+    out["search_slowest"] = [{"ms": ms, "q": q, **f} for ms, q, f in sorted(timed, key=lambda x: -x[0])[:5]]
     log(f"  search p95 {out['search_ms']['p95']} ms")
 
     from counterwatch.query import graph
@@ -217,6 +224,37 @@ def _queries(url: str) -> dict:
         assert r.status_code in (200, 404), r.text
     out["record_api_ms"] = latency(lat)
     log(f"  record API p95 {out['record_api_ms']['p95']} ms")
+    out |= _record_pages(engine, client, rng)
+    return out
+
+
+def _record_pages(engine, client, rng: random.Random) -> dict:
+    """Record pages by kind through the API: any stored deployment (a merged one answers with its
+    program), the programs several deployments were merged into (largest first is what readers open:
+    half the requests go to the 20 largest), and entities."""
+    from sqlalchemy import text
+    with engine.connect() as conn:
+        count = lambda sql: conn.scalar(text(sql)) or 1  # noqa: E731
+        top = {"deployments": count("SELECT max(id) FROM deployment"), "entities": count("SELECT max(id) FROM entity")}
+        programs = [tuple(r) for r in conn.execute(text(
+            "SELECT merged_into, count(*) FROM deployment WHERE merged_into IS NOT NULL "
+            "GROUP BY merged_into ORDER BY count(*) DESC, merged_into"))]
+    out: dict = {"programs_with_members": len(programs),
+                 "largest_program_members": programs[0][1] + 1 if programs else 0}
+    picks = {"deployment": lambda: f"deployments/{rng.randint(1, top['deployments'])}",
+             "entity": lambda: f"entities/{rng.randint(1, top['entities'])}"}
+    if programs:
+        picks["program"] = lambda: f"deployments/{rng.choice(programs[:20] if rng.random() < .5 else programs)[0]}"
+    for kind, pick in picks.items():
+        lat = []
+        for _ in range(RECORDS):
+            path = pick()
+            t = time.perf_counter()
+            r = client.get(f"/api/{path}")
+            lat.append((time.perf_counter() - t) * 1000)
+            assert r.status_code in (200, 404), r.text
+        out[f"record_{kind}_ms"] = latency(lat)
+        log(f"  record page ({kind}) p95 {out[f'record_{kind}_ms']['p95']} ms")
     return out
 
 

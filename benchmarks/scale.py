@@ -127,6 +127,9 @@ def main() -> None:
     subprocess.run([sys.executable, str(Path(__file__).with_name("run.py")), "--queries-only", "--database", url,
                     "--out", str(queries)], check=True, stdout=subprocess.DEVNULL)
     result["queries"] = json.loads(queries.read_text())
+    result["deployments_per_report"] = result["queries"]["deployments_per_report"]  # extracted, then programs
+    log(f"deployments per report: {result['deployments_per_report']['before']} extracted, "
+        f"{result['deployments_per_report']['after']} after resolution")
     text = json.dumps(result, indent=2, default=float)
     print(text)
     args.out.write_text(text + "\n", encoding="utf-8")

@@ -8,6 +8,7 @@ import json
 import re
 import subprocess
 import sys
+import uuid
 from collections import Counter
 
 from conftest import PG_URL, ROOT
@@ -49,3 +50,39 @@ def test_bench_prints_every_figure_on_both_databases(tmp_path):
         for figure in ("search_ms", "path_random_pairs_ms", "path_linked_pairs_ms", "record_api_ms"):
             assert fig[figure]["n"] > 0 and 0 < fig[figure]["p50"] <= fig[figure]["p95"] <= fig[figure]["p99"], figure
         assert fig["path_linked_pairs_ms"]["with_path"] > 0  # linked pairs really are linked
+
+
+def test_fill_copies_a_real_ingest_into_a_larger_register_on_both_databases(tmp_path):
+    """benchmarks/fill.py: 4 reports ingested for real, copied to 12 on SQLite and then PostgreSQL;
+    every copy has its own sources, deployments and claims, and the register answers as any other."""
+    from sqlalchemy import create_engine, text
+
+    from counterwatch.query.search import search
+    from counterwatch.query.viewer import STAFF
+    from counterwatch.store import connect
+
+    schema = f"fill_{uuid.uuid4().hex[:8]}"  # never the benchmark's own schemas
+    try:
+        for pg in (False, True):
+            out = tmp_path / f"fill-{pg}.json"
+            cmd = [sys.executable, str(ROOT / "benchmarks" / "fill.py"), "--docs", "12", "--base", "4", "--entities", "0",
+                   "--workers", "1", "--dir", str(tmp_path), "--out", str(out)] + (["--pg", PG_URL, "--schema", schema] if pg else [])
+            r = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+            assert r.returncode == 0, r.stderr[-3000:]
+            result = json.loads(out.read_text())
+            base, reg = result["base_register"], result["register"]
+            assert reg["sources"] == 12 and base["sources"] == 4
+            assert (reg["claims"], reg["deployments"]) == (3 * base["claims"], 3 * base["deployments"])
+            assert result["deployments_per_report"]["before"] == result["base_deployments_per_report"]["before"]
+            url = f"{PG_URL}?options=-csearch_path%3D{schema}" if pg else f"sqlite:///{tmp_path / 'register.sqlite'}"
+            engine = connect(url)
+            with engine.connect() as conn:
+                assert conn.scalar(text("SELECT count(DISTINCT sha256) FROM source")) == 12
+                assert conn.scalar(text("SELECT count(DISTINCT name) FROM deployment")) == 3 * base["deployments"]
+            hits = search(engine, STAFF, "police", limit=50)
+            assert max(h.source_id for h in hits) > 4  # the copies' claims are in the full-text index (newest first)
+            engine.dispose()
+    finally:
+        with create_engine(PG_URL).begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema}_base CASCADE"))
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))

@@ -5,6 +5,7 @@ before the merge, and no merge rewrites a claim."""
 from __future__ import annotations
 
 import re
+import threading
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -23,7 +24,7 @@ from counterwatch.query.search import search
 from counterwatch.query.viewer import STAFF
 from counterwatch.store import deployment_resolution as dr
 from counterwatch.store import schema as t
-from counterwatch.store import store_extraction
+from counterwatch.store import store_extraction, survivors
 from counterwatch.store.resolution import judge as judge_entities
 from counterwatch.store.writer import stats
 from counterwatch.web.app import create_app
@@ -194,3 +195,26 @@ def test_a_merge_and_the_entity_ids_travel_in_the_dump(engine, tmp_path):
     with Session(other) as s:
         assert s.scalars(select(t.Claim.entity_id).where(t.Claim.field == "operator")).all() == \
             [s.scalar(select(t.Entity.id).where(t.Entity.name == "Harlow Springs Police Department"))] * 2
+
+
+def test_a_merge_chain_that_loops_still_ends_for_search_and_the_record(engine):
+    a, b = _two_sources(engine)
+    c = _store(engine, "denial", DENIAL, _record("Gunshot detection, Eastgate", None, "denied"), "2024-01-01")
+    with Session(engine) as s, s.begin():  # a loop no merge makes (a bad import, a hand edit): a -> b -> c -> b
+        s.get(t.Deployment, a).merged_into = b
+        s.get(t.Deployment, b).merged_into = c
+        s.get(t.Deployment, c).merged_into = b
+    done: dict = {}
+
+    def read() -> None:
+        with Session(engine) as s:
+            done["live"] = survivors.live_deployments(s, [a, b, c])
+        done.update(record=show(engine, STAFF, "deployment", a), hits=search(engine, STAFF, "gunshot"))
+
+    worker = threading.Thread(target=read, daemon=True)
+    worker.start()
+    worker.join(30)
+    assert not worker.is_alive(), "a looping merge chain never ended"
+    assert {i: live for i, (live, _) in done["live"].items()} == {a: c, b: c, c: b}  # each stops where it would repeat
+    assert done["record"]["id"] == c and sorted(done["record"]["members"]) == sorted([a, b, c])
+    assert {h.record_id for h in done["hits"] if h.record_type == "deployment"} <= {b, c}

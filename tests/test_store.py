@@ -133,6 +133,42 @@ def test_search_ranks_the_newest_matches_however_common_the_words(engine, extrac
         assert {q: [(h.record_type, h.record_id, h.quote) for h in s.search(engine, STAFF, q, **f)] for q, f in queries} == truth
 
 
+def test_the_newest_matches_come_from_the_newest_id_buckets_first(engine, extractor, monkeypatch):
+    """Claims spread over 46 id buckets (PostgreSQL's index knows each claim's, migration 0011): the pool
+    is the newest matches however a word is spread (in every claim, every ninth, only the older half,
+    three old ones), as a walk over every claim finds it."""
+    from sqlalchemy import text
+
+    from counterwatch.query import search as s
+    from counterwatch.store.facets import token
+
+    _ingest(engine, extractor, "a.txt", A)
+    with Session(engine) as session:
+        source_id = session.scalar(select(t.Source.id))
+    rows = []
+    for i in range(1, 601):
+        words = ["zebra"] + ["okapi"] * (i % 9 == 0) + ["tapir"] * (i < 300 and i % 4 == 0) + ["quokka"] * (i in (7, 40, 41))
+        rows.append({"id": 100_000 + i * 5003, "s": source_id, "r": i, "v": f"v{i}", "q": " ".join(words) + " seen.",
+                     "f": token("certainty", "reported" if i % 3 else "alleged")})
+    with engine.begin() as conn:
+        conn.execute(text('INSERT INTO claim (id, source_id, record_type, record_id, field, value, certainty, quote, '
+                          'start, "end", status, facets) VALUES (:id, :s, \'relation\', :r, \'mention\', :v, '
+                          '\'reported\', :q, 0, 5, \'proposed\', :f)'), rows)
+    monkeypatch.setattr(s, "RANK_POOL", 20)
+    queries = [("zebra", {}), ("okapi", {}), ("tapir", {}), ("quokka", {}), ("zebra", {"certainty": "alleged"})]
+
+    def pools() -> dict:
+        return {(q, *f.values()): {h.record_id for h in s.search(engine, STAFF, q, limit=20, **f)
+                                   if h.record_type == "relation"} for q, f in queries}
+
+    monkeypatch.setattr(s, "RECENT_WINDOW", 10**9)  # one walk over every claim
+    truth = pools()
+    assert len(truth[("zebra",)]) == 20 and truth[("quokka",)] == {7, 40, 41} and max(truth[("tapir",)]) < 300
+    for window in (5003, 30_000, 400_000):  # 1, 6 and 80 claims: the rest from the buckets or the whole index
+        monkeypatch.setattr(s, "RECENT_WINDOW", window)
+        assert pools() == truth, window
+
+
 def test_review_keeps_history_and_record_view_cites_claims(engine, extractor):
     from counterwatch.query.records import show
     from counterwatch.store.review import ReviewError, history, review

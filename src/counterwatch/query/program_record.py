@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from counterwatch.query.viewer import Viewer
@@ -38,9 +38,7 @@ def sources(session: Session, source_ids: set[int], counts: dict[int, int]) -> l
 def consolidate(session: Session, viewer: Viewer, members: list[int]) -> dict:
     """Sources, current status and cross-source conflicts of the deployment made of `members`."""
     mine = (t.Claim.record_type == "deployment", t.Claim.record_id.in_(members), viewer.visible())
-    counts: dict[int, int] = defaultdict(int)
-    for source_id in session.scalars(select(t.Claim.source_id).where(*mine)):
-        counts[source_id] += 1
+    counts = dict(session.execute(select(t.Claim.source_id, func.count()).where(*mine).group_by(t.Claim.source_id)).all())
     listed = sources(session, set(counts), counts)
     dated = {s["source_id"]: s["published"] for s in listed}
     denied = select(t.Claim.field).where(*mine, t.Claim.certainty == REGISTER.denied)

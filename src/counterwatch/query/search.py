@@ -26,8 +26,14 @@ _INDEXED = {f.filter: name for name, f in REGISTER.facets.items() if name != "ce
 _ACTOR_FIELDS = ", ".join(f"'{name}'" for name in REGISTER.entity_fields)
 RANK_POOL = 2000  # the newest matching claims are ranked, enough for any page of hits: ranking every
 # match of a common word grew with the register (100 ms at 10k reports, seconds at 100k)
-RECENT_WINDOW = 25_000  # PostgreSQL: the newest claims read in id order before the text index is asked
-INDEX_FETCH_COST = 4  # PostgreSQL: a match fetched through the text index costs about 4 claims walked in order
+RECENT_WINDOW = 5_000  # PostgreSQL: the newest claims read in id order before the text index is asked
+WALK_ON_RATE = 0.15  # PostgreSQL: above this share of claims matching, walk on (~0.6 µs a claim) rather than
+# ask the index (~0.13 µs a claim of the buckets spanned and ~3 µs a match fetched), measured at 100k reports
+BUCKET_BITS = 16  # PostgreSQL: the index knows each claim's id bucket, id >> 16 (migration 0011)
+COARSE_BITS = 19  # and its coarse bucket, id >> 19: more common than a word, so GIN scans the word, not it
+MAX_BUCKETS = 4  # PostgreSQL: GIN scans an OR of fine buckets rarer than the words (1.7 s for 30 at 100k)
+_BUCKETED = "(c.claim_fts_vector || ('idb_' || (c.id >> 16)::text || ' idc_' || (c.id >> 19)::text)::tsvector)"
+# the indexed expression (migration 0011)
 K1, B, AVG_CHARS = 1.2, 0.75, 160  # BM25's constants; a claim's quote is about one sentence
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -122,11 +128,9 @@ def search(engine: Engine, viewer: Viewer, query: str, limit: int = DEFAULT_LIMI
         params["tags"] = " & ".join(f"'{tag}'" for tag in tags) or None  # tokens are \\w only
         match = "(websearch_to_tsquery('english', :q) && CAST(:tags AS tsquery))" if tags else \
             "websearch_to_tsquery('english', :q)"
-        # headlines only for the rows kept: ts_headline is the costly part
+        # headlines only for the hits shown, below: ts_headline is the costly part
         sql = f"""SELECT c.record_type, c.record_id, {_RECORD_NAME} AS name, c.field, c.certainty, c.quote,
-                  ts_headline('english', c.quote, websearch_to_tsquery('english', :q),
-                              'StartSel=[, StopSel=], MaxWords=30, MinWords=10') AS snippet,
-                  c.start, c."end", c.source_id, s.title, s.uri, top.score, c.id
+                  NULL AS snippet, c.start, c."end", c.source_id, s.title, s.uri, top.score, c.id
                   FROM (SELECT p.id, ts_rank(p.claim_fts_vector, websearch_to_tsquery('english', :q), 1) AS score
                         FROM claim p WHERE p.id = ANY(:ids) ORDER BY score DESC LIMIT :limit) AS top
                   JOIN claim c ON c.id = top.id JOIN source s ON s.id = c.source_id
@@ -136,43 +140,69 @@ def search(engine: Engine, viewer: Viewer, query: str, limit: int = DEFAULT_LIMI
             params["ids"] = _pg_newest(conn, match, where, params)
         rows = conn.execute(text(sql), params).all()
         rows = _one_per_record(_as_programs(conn, rows), limit)
-        if sqlite and rows:
+        if rows:
+            shown = ", ".join(str(int(r[13])) for r in rows)
             snippets = dict(conn.execute(text(
-                "SELECT rowid, snippet(claim_fts, 0, '[', ']', '…', 16) FROM claim_fts WHERE claim_fts MATCH :q "
-                f"AND rowid IN ({', '.join(str(int(r[13])) for r in rows)})"), {"q": params["q"]}).all())
+                f"SELECT rowid, snippet(claim_fts, 0, '[', ']', '…', 16) FROM claim_fts WHERE claim_fts MATCH :q "
+                f"AND rowid IN ({shown})" if sqlite else
+                "SELECT id, ts_headline('english', quote, websearch_to_tsquery('english', :q), "
+                f"'StartSel=[, StopSel=], MaxWords=30, MinWords=10') FROM claim WHERE id IN ({shown})"),
+                {"q": params["q"]}).all())
             rows = [(*r[:6], snippets.get(r[13], r[5]), *r[7:]) for r in rows]
     return [Hit(**viewer.scrub(Hit(*row[:12], score=float(row[12])).as_dict())) for row in rows]
 
 
 def _pg_newest(conn, match: str, where: str, params: dict) -> list[int]:
-    """Ids of the newest RANK_POOL matching claims on PostgreSQL, in two steps whose plans do not hang
-    on the planner's guess of how common the words are. It takes them as independent ("human & rights
-    & watch": 0.1% of claims instead of 10%; "contract & cert_alleged": 1,300 instead of 10) and then
-    either fetches every match of a common phrase from the heap or walks every claim for a rare one.
+    """Ids of the newest RANK_POOL matching claims on PostgreSQL, reading from the heap about as many
+    matches as the pool keeps, whatever the words. GIN yields matches in no useful order, and fetching
+    every match of a word seen in 1% of claims (47k at 100k reports) took 100+ ms; the planner's guess
+    of how common words are (it takes "human & rights & watch" as independent) is no guide either.
 
     1. Walk the newest RECENT_WINDOW claims in id order, testing each (ts_match_vq is the function
-       behind @@, which no index serves): a common word fills the pool there, at a bounded cost.
-    2. Else that window is a sample of how common the words are: walk on through older claims if the
-       rest of the pool is expected within fewer claims than the index would fetch, or else read the
-       older matches through the GIN index (no ORDER BY: nothing tempts the planner to the primary key).
+       behind @@, which no index serves): a common word fills the pool there, at a bounded cost, and
+       a very common one (WALK_ON_RATE) walks on.
+    2. Else that window is a sample of how common the words are. A rare one's older matches are
+       few: all are read through the index. Otherwise the index narrows the words to the newest id
+       buckets (migration 0011) expected to hold the rest of the pool, then to older ones, doubling,
+       until the pool is full: the newest matches, found without reading the older ones. GIN scans
+       an OR of fine buckets each rarer than the words through all their claims, so past MAX_BUCKETS
+       coarse buckets (8x, more common than any word: GIN scans the word) take over, and past those
+       the rest comes in one index query, as before the buckets.
     """
     pool = params["pool"]
     edge = (conn.scalar(text("SELECT max(id) FROM claim")) or 0) - RECENT_WINDOW
-
-    def walk(side: str):
-        return text(f"SELECT c.id FROM claim c WHERE c.id {side} :edge AND ts_match_vq(c.claim_fts_vector, {match})"
-                    f"{where} ORDER BY c.id DESC LIMIT :n")
-
-    ids = list(conn.scalars(walk(">"), params | {"edge": edge, "n": pool}))
+    walk = text(f"SELECT c.id FROM claim c WHERE c.id > :edge AND ts_match_vq(c.claim_fts_vector, {match})"
+                f"{where} ORDER BY c.id DESC LIMIT :n")
+    ids = list(conn.scalars(walk, params | {"edge": edge, "n": pool}))
     need = pool - len(ids)
     if need <= 0 or edge <= 0:
         return ids
     rate = len(ids) / RECENT_WINDOW
-    if rate and need / rate < INDEX_FETCH_COST * rate * edge:
-        return ids + list(conn.scalars(walk("<="), params | {"edge": edge, "n": need}))
-    older = conn.scalars(text(f"SELECT c.id FROM claim c WHERE c.claim_fts_vector @@ {match} AND c.id <= :edge{where}"),
-                         params | {"edge": edge})
+    if rate >= WALK_ON_RATE:  # a very common word: walking on in id order reads fewer claims than the index
+        on = text(f"SELECT c.id FROM claim c WHERE c.id <= :edge AND ts_match_vq(c.claim_fts_vector, {match})"
+                  f"{where} ORDER BY c.id DESC LIMIT :n")
+        return ids + list(conn.scalars(on, params | {"edge": edge, "n": need}))
+    indexed = f"{_BUCKETED} @@ ({match}{{buckets}}) AND c.id <= :edge{where}"
+    if rate * edge <= 2 * need:  # the older matches are about as many as the pool still needs
+        older = conn.scalars(text(f"SELECT c.id FROM claim c WHERE {indexed.format(buckets='')}"), params | {"edge": edge})
+        return ids + heapq.nlargest(need, older)
+    bucketed = f"SELECT c.id FROM claim c WHERE {indexed.format(buckets=' && CAST(:buckets AS tsquery)')} AND c.id < :below"
+    below = edge + 1
+    for prefix, bits in (("idb", BUCKET_BITS), ("idc", COARSE_BITS)):  # fine buckets, then coarse ones
+        top = (below - 1) >> bits
+        span = max(1, round(1.5 * need / rate) >> bits)  # buckets expected to hold half again the rest
+        while need > 0 and top >= 0 and span <= MAX_BUCKETS:
+            low = max(0, top - span + 1)
+            buckets = " | ".join(f"{prefix}_{b}" for b in range(low, top + 1))
+            newest = heapq.nlargest(need, conn.scalars(text(bucketed), params | {"edge": edge, "buckets": buckets,
+                                                                              "below": below}))
+            ids, need, below, top, span = ids + newest, need - len(newest), low << bits, low - 1, span * 2
+        if need <= 0 or below <= 0:
+            return ids
+    older = conn.scalars(text(f"SELECT c.id FROM claim c WHERE {indexed.format(buckets='')} AND c.id < :below"),
+                         params | {"edge": edge, "below": below})  # a rare conjunction of common words: all at once
     return ids + heapq.nlargest(need, older)
+    return ids
 
 
 def _tf_sql(n_words: int) -> str:

@@ -94,12 +94,15 @@ def live_deployments(session: Session, ids: Iterable[int]) -> dict[int, tuple[in
     """The live record (id, name) of each of these deployments, following only their own merges: a
     search page maps its hits without reading every merge of the register."""
     at = {i: i for i in ids}
-    while True:
+    seen = {i: {i} for i in at}  # a chain that loops (no merge makes one) stops where it would repeat, as _survivor does
+    moving = set(at)
+    while moving:
         up = dict(session.execute(select(t.Deployment.id, t.Deployment.merged_into).where(
-            t.Deployment.id.in_(set(at.values())), t.Deployment.merged_into.isnot(None))).all()) if at else {}
-        if not up:
-            break
-        at = {i: up.get(j, j) for i, j in at.items()}
+            t.Deployment.id.in_({at[i] for i in moving}), t.Deployment.merged_into.isnot(None))).all())
+        moving = {i for i in moving if at[i] in up and up[at[i]] not in seen[i]}
+        for i in moving:
+            at[i] = up[at[i]]
+            seen[i].add(at[i])
     names = dict(session.execute(select(t.Deployment.id, t.Deployment.name).where(t.Deployment.id.in_(set(at.values())))).all()) \
         if at else {}
     return {i: (j, names.get(j, "")) for i, j in at.items()}
