@@ -8,7 +8,7 @@ from spacy.tokens import Doc
 
 from counterwatch.data import load
 from counterwatch.extract import Extractor
-from counterwatch.extract.entities import _name_end, _titled_person
+from counterwatch.extract.entities import Block, _name_end, _titled_person, raw_mentions
 from counterwatch.ingest.source import Source
 
 MINUTES = """Minutes of the Ordinary Meeting of the Valdoria Town Council, held 3 March 2024.
@@ -46,3 +46,16 @@ def test_a_name_cut_after_a_joining_word_runs_on_through_the_capitalised_words()
     assert doc[0:_name_end(doc, doc.ents[0], cfg)].text == "The Metropolitan Police of Puerto Alegría"
     doc = _doc(["MFI", "Soft", "and", "others", "declined", "."], (0, 3))
     assert _name_end(doc, doc.ents[0], cfg) == 0  # nothing follows: the caller drops the joining word
+
+
+def test_a_name_extended_both_ways_keeps_exact_offsets():
+    words = ["reporters", "heard", "that", "Korva", "Metro", "Police", "of", "Puerto", "Alegre", "declined",
+             "every", "request", "about", "cameras", "."]
+    pos = ["NOUN", "VERB", "SCONJ", "PROPN", "PROPN", "PROPN", "ADP", "PROPN", "PROPN", "VERB",
+           "DET", "NOUN", "ADP", "NOUN", "PUNCT"]
+    ents = ["O"] * 4 + ["B-ORG", "I-ORG", "I-ORG"] + ["O"] * 8  # the parser's span: "Metro Police of"
+    doc = Doc(spacy.blank("en").vocab, words=words, pos=pos, ents=ents, sent_starts=[True] + [False] * 14)
+    offset = 7
+    text = " " * offset + doc.text
+    found = [m for m in raw_mentions([Block(doc, offset)]) if m.label == "organization"]
+    assert [(m.text, text[m.start:m.end]) for m in found] == [("Korva Metro Police of Puerto Alegre",) * 2]

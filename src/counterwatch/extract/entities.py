@@ -178,14 +178,15 @@ def _mentions(blocks: list[Block]):
                 label = "organization"
             if label == "place" and ent.text.split()[-1].lower() in cfg["org_suffixes"]:
                 label = "organization"
-            raw, raw_start = ent.text, block.offset + ent.start_char
+            first, last = ent.start, ent.end
             prev = doc[ent.start - 1] if ent.start > ent.sent.start else None
             if (ent.label_ == "ORG" and prev is not None and prev.pos_ == "PROPN" and prev.ent_type_ == ""
                     and prev.text[:1].isupper() and prev.i > ent.sent.start):
-                raw, raw_start = doc[prev.i:ent.end].text, block.offset + prev.idx  # "RTL" + "Nieuws"
+                first = prev.i  # "RTL" + "Nieuws"
             if ent.label_ == "ORG" and len(ent) > 1 and ent[-1].lower_ in cfg["name_joiners"]:
                 end = _name_end(doc, ent, cfg)  # "The Metropolitan Police of" + "Puerto Alegría"
-                raw = doc[ent.start:end].text if end > ent.end else doc[ent.start:ent.end - 1].text  # "MFI Soft and"
+                last = end if end > ent.end else ent.end - 1  # "MFI Soft and"
+            raw, raw_start = doc[first:last].text, block.offset + doc[first].idx
             if raw.startswith("The ") and not ent.ent_id_:
                 raw, raw_start = raw[4:], raw_start + 4  # the article is not part of the name
             if _PROGRAM_CUE.search(doc.text[max(0, ent.start_char - 24):ent.start_char]):
