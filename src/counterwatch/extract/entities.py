@@ -114,8 +114,13 @@ def _titled_person(text: str, cfg: dict) -> bool:
     """A title, then two or three capitalised words none of which names a kind of organization."""
     m = _titles(tuple(cfg["person_titles"])).match(text)
     rest = text[m.end():].split() if m else []
-    org_words = {*cfg["org_suffixes"], *cfg["org_nouns"]}
+    org_words = _org_words(tuple(cfg["org_suffixes"]), tuple(cfg["org_nouns"]))
     return 2 <= len(rest) <= 3 and all(w[:1].isupper() and w.lower() not in org_words for w in rest)
+
+
+@cache
+def _org_words(suffixes: tuple[str, ...], nouns: tuple[str, ...]) -> frozenset[str]:
+    return frozenset([*suffixes, *nouns])
 
 
 @cache

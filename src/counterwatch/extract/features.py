@@ -467,13 +467,12 @@ def country_features(ctx: Context, dep: Deployment, c: str, doc_votes: dict[str,
         out["header_first"] = 1.0
     suppliers, operators = set(dep.suppliers), set(dep.operators)
     for i in pool:  # a country named next to a vendor is often its home ("China's Huawei", "Israeli firm")
-        names = [m for _, _, m in ctx.by_sentence[i]]
-        hinted = any(cue.country == c for cue in ctx.cues(i)) or any(
-            ctx.entities[m].type == "place" and ctx.entities[m].country == c for m in names)
-        if suppliers & set(names) and any(ctx.entities[m].type == "place" and ctx.entities[m].country == c for m in names):
+        names = {m for _, _, m in ctx.by_sentence[i]}
+        placed = any(ctx.entities[m].type == "place" and ctx.entities[m].country == c for m in names)
+        if suppliers & names and placed:
             out["beside_supplier"] = 1.0
-        if hinted:  # whose sentence names the country: the operator's, or only a vendor's
-            out["with_operator" if operators & set(names) else "with_supplier_only" if suppliers & set(names) else "with_neither"] = 1.0
+        if placed or any(cue.country == c for cue in ctx.cues(i)):  # whose sentence names it: the operator's, or only a vendor's
+            out["with_operator" if operators & names else "with_supplier_only" if suppliers & names else "with_neither"] = 1.0
         a, _ = ctx.spans[i]
         for ms, me, name in ctx.by_sentence[i]:
             e = ctx.entities[name]
