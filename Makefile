@@ -40,7 +40,7 @@ test: chromium $(STAMP)
 eval: $(STAMP)
 	$(BIN)/python scripts/evaluate.py --shared $(SHARED)
 
-# Retrain the extraction models on corpus/ (seeded; 9-11 min for 794 documents on 2 quiet cores; 834 took 30 min wall with the cores shared by two benchmarks) into the folder extraction loads.
+# Retrain the extraction models on corpus/ (seeded; 12 min for 924 documents on 2 quiet cores, up to 30 min with the cores shared by benchmarks) into the folder extraction loads.
 train: $(STAMP)
 	$(BIN)/counterwatch train --corpus corpus --shared $(SHARED)
 

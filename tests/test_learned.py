@@ -204,3 +204,13 @@ def test_review_queue_api_is_for_editors_and_orders_by_uncertainty(engine, extra
     queue = client.get("/api/queue?order=uncertainty&limit=5", headers=auth).json()
     assert len(queue) == 5 and queue[0]["confidence"] == 0.61 and queue[0]["value"] == dep.operators[0]
     assert client.get("/api/queue?order=nonsense", headers=auth).status_code == 400
+
+
+def test_tuning_keeps_a_threshold_whose_default_beats_every_grid_value(monkeypatch):
+    # the dev figure is best at the default 0.5, which the grid (0.25, 0.35, ...) does not hold
+    keys = ("deployments", "technologies", "entities", "operators", "relations")
+    monkeypatch.setattr(T, "predict", lambda dev, refiner: refiner)
+    monkeypatch.setattr(T, "score", lambda shared, refiner: {
+        **{k: {"f1": 1.0 if refiner.thresholds["deployment"] == 0.5 else 0.6} for k in keys}, "start_year": 0.5})
+    th = T.tune(SHARED, [], {}, lambda line: None)
+    assert 0.5 not in T.GRID and th["deployment"] == 0.5

@@ -339,7 +339,7 @@ def tune(shared: Path, dev: list[Parsed], models: dict[str, LinearModel], log: C
         return score(shared, predict(dev, Refiner(models, {**th, **change}, "tuning")))[key]["f1"]
 
     for name, key in (("deployment", "deployments"), ("technology", "technologies"), ("tech_drop", "technologies"), ("entity", "entities"), ("retype", "entities"), ("operator", "operators"), ("keep_rule", "operators"), ("operator_floor", "operators"), ("supplier", "relations"), ("relation", "relations"), ("start", "deployments")):
-        grid = GRIDS.get(name, GRID)
+        grid = tuple(sorted({*GRIDS.get(name, GRID), th[name]}))  # the value so far is a candidate: tuning never loses
         if name == "start":
             got = {v: score(shared, predict(dev, Refiner(models, {**th, "start": v}, "tuning")))["start_year"] or 0
                    for v in grid}
