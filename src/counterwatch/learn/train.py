@@ -307,45 +307,42 @@ def train(corpus_root: Path, shared: Path, out: Path, extra: list[C.Document] | 
     return manifest
 
 
-FIGURE = {"country": ("deployments", "f1"), "deployments": ("deployments", "f1"), "technologies": ("technologies", "f1"), "entities": ("entities", "f1"), "roles": ("operators", "f1"),
-          "relations": ("relations", "f1"), "certainty": ("certainty", None), "start": ("start_year", None)}
+# each component with the dev figure it must improve to ship
+FIGURE = {"country": "deployments", "deployments": "deployments", "technologies": "technologies", "entities": "entities", "roles": "operators",
+          "relations": "relations", "certainty": "certainty", "start": "start_year"}
+# each threshold in turn, with the dev figure it is chosen by
+TUNED = (("deployment", "deployments"), ("technology", "technologies"), ("tech_drop", "technologies"), ("entity", "entities"), ("retype", "entities"),
+         ("operator", "operators"), ("keep_rule", "operators"), ("operator_floor", "operators"), ("supplier", "relations"), ("relation", "relations"), ("start", "start_year"))
+
+
+def dev_figure(shared: Path, dev: list[Parsed], models: dict[str, LinearModel], th: dict[str, float], key: str) -> float:
+    """The dev split's figure `key` (an F1 where the scorer gives precision and recall too)."""
+    got = score(shared, predict(dev, Refiner(models, th, "dev")))[key]
+    return (got["f1"] if isinstance(got, dict) else got) or 0.0
 
 
 def select(shared: Path, dev: list[Parsed], models: dict[str, LinearModel], th: dict[str, float],
            log: Callable[[str], None]) -> tuple[dict[str, LinearModel], dict[str, str]]:
     """Ship a component only if the dev split's figure it serves is better with it than without:
     where the rules still do better, the rules answer."""
-    def figure(ms: dict[str, LinearModel], name: str) -> float:
-        key, sub = FIGURE[name]
-        got = score(shared, predict(dev, Refiner(ms, th, "selection")))[key]
-        return (got[sub] if sub else got) or 0.0
     kept, dropped = dict(models), {}
-    for name in FIGURE:
-        with_it = figure(kept, name)
-        without = figure({k: v for k, v in kept.items() if k != name}, name)
+    for name, key in FIGURE.items():
+        with_it = dev_figure(shared, dev, kept, th, key)
+        without = dev_figure(shared, dev, {k: v for k, v in kept.items() if k != name}, th, key)
         if with_it <= without:
             kept.pop(name)
-            dropped[name] = f"dev {FIGURE[name][0]} {with_it:.3f} with it, {without:.3f} without"
-        log(f"component {name}: dev {FIGURE[name][0]} {with_it:.3f} with, {without:.3f} without"
+            dropped[name] = f"dev {key} {with_it:.3f} with it, {without:.3f} without"
+        log(f"component {name}: dev {key} {with_it:.3f} with, {without:.3f} without"
             f" -> {'not shipped' if name in dropped else 'shipped'}")
     return kept, dropped
 
 
 def tune(shared: Path, dev: list[Parsed], models: dict[str, LinearModel], log: Callable[[str], None]) -> dict[str, float]:
-    """Thresholds that maximise the dev split's operator F1, then its relation F1."""
+    """Each threshold in turn (TUNED), the one that maximises its dev figure given those chosen before it."""
     th = dict(DEFAULT_THRESHOLDS)
-
-    def f1(key: str, **change: float) -> float:
-        return score(shared, predict(dev, Refiner(models, {**th, **change}, "tuning")))[key]["f1"]
-
-    for name, key in (("deployment", "deployments"), ("technology", "technologies"), ("tech_drop", "technologies"), ("entity", "entities"), ("retype", "entities"), ("operator", "operators"), ("keep_rule", "operators"), ("operator_floor", "operators"), ("supplier", "relations"), ("relation", "relations"), ("start", "deployments")):
+    for name, key in TUNED:
         grid = tuple(sorted({*GRIDS.get(name, GRID), th[name]}))  # the value so far is a candidate: tuning never loses
-        if name == "start":
-            got = {v: score(shared, predict(dev, Refiner(models, {**th, "start": v}, "tuning")))["start_year"] or 0
-                   for v in grid}
-        else:
-            got = {v: f1(key, **{name: v}) for v in grid}
+        got = {v: dev_figure(shared, dev, models, {**th, name: v}, key) for v in grid}
         th[name] = max(got, key=lambda v: (got[v], -abs(v - 0.5)))
-        log(f"threshold {name} = {th[name]} (dev {key if name != 'start' else 'start_year'}: "
-            + ", ".join(f"{v}:{s:.3f}" for v, s in got.items()) + ")")
+        log(f"threshold {name} = {th[name]} (dev {key}: " + ", ".join(f"{v}:{s:.3f}" for v, s in got.items()) + ")")
     return th
