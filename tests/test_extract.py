@@ -45,6 +45,14 @@ def test_entities_aliases_and_no_names_from_comments(run):
     assert "Ramesh Kumar" not in names and "Anonymous Coward" not in names and "Clearview AI" not in names
 
 
+def test_a_defined_alias_used_on_its_own_is_the_same_entity(run):
+    # the alias is no acronym of the name's initials, so only its definition ties the two
+    data = run("The National Identity Authority (NIDA) registers every resident's iris scans. "
+               "In a statement, NIDA said the database now holds 40 million records.")
+    holding = [e["name"] for e in data["entities"] if "NIDA" in (e["name"], *e.get("aliases", []))]
+    assert holding == ["National Identity Authority"]
+
+
 def test_deployment_fields_and_exact_evidence(run):
     data = run(REPORT)
     dep = next(d for d in data["deployments"] if "face_recognition" in d["technologies"])

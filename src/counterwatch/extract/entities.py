@@ -232,6 +232,7 @@ def group(mentions: list[Mention], text: str) -> tuple[list[Entity], dict[tuple[
                                kind=gaz.get(name, {}).get("kind")))
     entities = _merge_parts(entities)
     _add_defined_aliases(entities, text)
+    entities = _merge_defined(entities)
     _mark_media(entities, text, cfg)
     entities = [e for e in entities if _keep(e, cfg)]
     _suggest_protected(entities, text)
@@ -270,6 +271,22 @@ def _add_defined_aliases(entities: list[Entity], text: str) -> None:
                     and not places.country_of(d.group(1))):  # "Hereditas (Beijing)" names a place
                 e.aliases.append(d.group(1))
                 e.mentions.append(Mention(d.start(1), d.end(1), d.group(1), e.type))
+
+
+def _merge_defined(entities: list[Entity]) -> list[Entity]:
+    """Fold the entity a defined alias names on its own into the one that defines it: "Unique
+    Identification Authority of India (UIDAI)" and a later "UIDAI authenticates..." are one actor."""
+    defined = {key(a): e for e in entities if e.type == "organization" for a in e.aliases}
+    kept = []
+    for e in entities:
+        home = defined.get(key(e.name))
+        if home is None or home is e or e.type == "person":
+            kept.append(e)
+            continue
+        home.aliases = sorted({*home.aliases, *e.aliases} - {home.name}, key=len)
+        have = {(m.start, m.end) for m in home.mentions}
+        home.mentions.extend(m for m in e.mentions if (m.start, m.end) not in have)
+    return kept
 
 
 @cache

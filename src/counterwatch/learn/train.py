@@ -9,6 +9,7 @@ scored. Everything is seeded and sorted, so the same corpus gives the same folde
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import platform
 import shutil
@@ -24,6 +25,7 @@ from sklearn.linear_model import LogisticRegression
 
 from counterwatch.extract import Extractor, to_json
 from counterwatch.extract import features as F
+from counterwatch import data, extract
 from counterwatch.extract import technologies
 from counterwatch.extract.learned import COMPONENTS, DEFAULT_THRESHOLDS, SYMMETRIC, Refiner
 from counterwatch.extract.linear import LinearModel
@@ -287,13 +289,13 @@ def train(corpus_root: Path, shared: Path, out: Path, extra: list[C.Document] | 
     for split in ("dev", "test"):  # the rules and the previous folder each over the NER they run with
         stock = parse(splits[split], Extractor(model_dir=None, ner=None))
         scores[split] = {"rules": score(shared, predict(stock, None))}
-        if before is not None:
-            was = parse(splits[split], Extractor(model_dir=previous))  # with its own ner/ if it has one
+        if before is not None:  # with its own ner/ if it has one, else the stock parse just made
+            was = parse(splits[split], Extractor(model_dir=previous)) if (previous / "ner").is_dir() else stock
             scores[split]["previous"] = score(shared, predict(was, before))
         scores[split]["model"] = score(shared, predict(parsed[split], refiner))
     digest = C.digest(docs)
     manifest = {
-        "version": f"cw-linear-{digest[:12]}",
+        "version": f"cw-linear-{version_id(digest, ner_record)}",
         "corpus": {"root": corpus_root.name, "sha256": digest, "documents": len(docs),
                    "splits": {k: len(v) for k, v in splits.items()}, "split_seed": C.SPLIT_SEED,
                    "register_documents": len(extra or [])},
@@ -317,6 +319,19 @@ def train(corpus_root: Path, shared: Path, out: Path, extra: list[C.Document] | 
             models[name].save(out / f"{name}.json")
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return manifest
+
+
+def version_id(corpus_digest: str, ner_record: dict) -> str:
+    """What the folder was trained from and how: the corpus, the settings, and the extraction code and
+    lexicons whose candidates and features the models learned (a change to any makes another model)."""
+    settings = {"regularisation": REGULARISATION, "balanced": sorted(BALANCED), "seed": SEED, "grids": GRIDS,
+                "ner": {k: ner_record[k] for k in ("epochs", "dropout", "batch")}}
+    h = hashlib.sha256(corpus_digest.encode())
+    h.update(json.dumps(settings, sort_keys=True).encode())
+    for package in (extract, data):
+        for path in sorted(p for p in Path(package.__file__).parent.iterdir() if p.suffix in (".py", ".yml")):
+            h.update(path.name.encode() + path.read_bytes())
+    return h.hexdigest()[:12]
 
 
 # each component with the dev figure it must improve to ship
