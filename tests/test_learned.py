@@ -91,6 +91,21 @@ def test_rule_operators_stand_when_the_model_names_nobody(extractor):
     assert all(len(d.operators) == 1 for d in ctx.deployments)
 
 
+def test_a_rule_operator_the_model_is_sure_supplies_becomes_the_supplier(extractor):
+    text = "Detectives in Harlow identified the suspect by face recognition using Vantix Ltd, records show."
+    vendor = _model(["none", "operator", "supplier"], {"nw=vantix": [0, 0, 5]}, [0, 0, 0])  # p(supplier) ~ 0.99 for it
+    x, ctx = extractor.contexts([Source(uri="t.txt", text=text)])[0]
+    assert "Vantix Ltd" in {n for d in ctx.deployments for n in d.operators}  # the grammar's reading
+    th = {"operator": 0.5, "supplier": 0.5, "keep_rule": 0.9, "operator_floor": 1.0}
+    Refiner({"roles": vendor}, {**th, "supplier_over_rule": 0.9}, "t").refine(ctx)
+    dep = next(d for d in ctx.deployments if "face_recognition" in d.technologies)
+    assert dep.suppliers == ["Vantix Ltd"] and "Vantix Ltd" not in dep.operators
+    x, ctx = extractor.contexts([Source(uri="t.txt", text=text)])[0]
+    Refiner({"roles": vendor}, {**th, "supplier_over_rule": 1.0}, "t").refine(ctx)  # the grammar stands
+    dep = next(d for d in ctx.deployments if "face_recognition" in d.technologies)
+    assert "Vantix Ltd" in dep.operators and not dep.suppliers
+
+
 def test_entity_model_drops_and_retypes_by_its_margin(extractor):
     # place-typed names read as organizations; a name with "miller" in it is no entity at all
     ents = _model(["none", "organization", "person", "place"], {"type=place": [0, 6, 0, 0], "nw=miller": [9, 0, 0, 0]},

@@ -21,7 +21,8 @@ from counterwatch.register import REGISTER
 
 COMPONENTS = ("country", "deployments", "technologies", "entities", "roles", "relations", "certainty", "relation_certainty", "start")
 DEFAULT_THRESHOLDS = {"deployment": 0.5, "entity": 0.5, "operator": 0.5, "supplier": 0.5, "relation": 0.5, "start": 0.3, "keep_rule": 0.9, "retype": 0.3,
-                      "operator_floor": 1.0, "technology": 1.0, "tech_drop": 0.0}
+                      "operator_floor": 1.0, "technology": 1.0, "tech_drop": 0.0,
+                      "supplier_over_rule": 1.0}  # 1.0: the grammar's operator always stands
 SYMMETRIC = {p for p, link in REGISTER.predicates.items() if link.symmetric}  # register.yml
 TYPES = REGISTER.entity_types
 
@@ -139,13 +140,16 @@ class Refiner:
                      key=lambda n: -scores[n]["operator"])
         sups = sorted((n for n, p in scores.items() if n not in ops and p.get("supplier", 0) >= self.thresholds["supplier"]),
                       key=lambda n: -scores[n]["supplier"])
-        if not ops:  # the model names no one: the grammar's operators stand, as proposals to review
-            ops = [n for n in dep.operators if scores.get(n, {}).get("none", 0.0) < self.thresholds["keep_rule"]]
-        if not ops and scores:  # nor the grammar: a program has someone running it, the likeliest if likely enough
-            best = max(scores, key=lambda n: scores[n].get("operator", 0.0))
+        if not ops:  # the model names no one: the grammar's operators stand, as proposals to review, unless the
+            # model is sure enough it is the supplier ("a match using Clearview AI" names the tool's maker)
+            ops = [n for n in dep.operators if scores.get(n, {}).get("none", 0.0) < self.thresholds["keep_rule"]
+                   and scores.get(n, {}).get("supplier", 0.0) < self.thresholds["supplier_over_rule"]]
+        sups = [n for n in sups if n not in ops]
+        rest = [n for n in scores if n not in sups]
+        if not ops and rest:  # nor the grammar: a program has someone running it, the likeliest if likely enough
+            best = max(rest, key=lambda n: scores[n].get("operator", 0.0))
             if scores[best].get("operator", 0.0) >= self.thresholds["operator_floor"]:
                 ops = [best]
-        sups = [n for n in sups if n not in ops]
         dep.operators, dep.suppliers = ops, sups
         dep.confidence.update({f"operator={n}": round(scores[n].get("operator", 0.0), 4) for n in ops if n in scores})
         dep.confidence.update({f"supplier={n}": round(scores[n].get("supplier", 0.0), 4) for n in sups if n in scores})

@@ -42,7 +42,8 @@ REGULARISATION = {"country": 0.5, "deployments": 0.5, "technologies": 0.5, "enti
 BALANCED = {"relations", "roles", "certainty", "relation_certainty"}
 GRID = (0.25, 0.35, 0.45, 0.55, 0.65, 0.75, 0.85, 0.95)
 # retype is a margin over the parser's type; an operator floor of 1.0 never fires
-GRIDS = {"start": (0.0, *GRID), "technology": (*GRID, 1.0), "tech_drop": (0.0, 0.05, 0.1, 0.15, 0.2, 0.3), "retype": (0.0, 0.1, 0.2, 0.3, 0.5, 1.0), "operator_floor": (0.05, 0.1, 0.15, 0.2, 0.3, 1.0)}
+GRIDS = {"start": (0.0, *GRID), "technology": (*GRID, 1.0), "tech_drop": (0.0, 0.05, 0.1, 0.15, 0.2, 0.3), "retype": (0.0, 0.1, 0.2, 0.3, 0.5, 1.0), "operator_floor": (0.05, 0.1, 0.15, 0.2, 0.3, 1.0),
+         "supplier_over_rule": (0.65, 0.75, 0.85, 0.9, 0.95, 1.0)}
 MIN_WEIGHT = 1e-4  # weights smaller than this change no decision; dropped to keep the folder small
 
 
@@ -339,7 +340,7 @@ FIGURE = {"country": "deployments", "deployments": "deployments", "technologies"
           "relations": "relations", "certainty": "certainty", "start": "start_year"}
 # each threshold in turn, with the dev figure it is chosen by
 TUNED = (("deployment", "deployments"), ("technology", "technologies"), ("tech_drop", "technologies"), ("entity", "entities"), ("retype", "entities"),
-         ("operator", "operators"), ("keep_rule", "operators"), ("operator_floor", "operators"), ("supplier", "relations"), ("relation", "relations"), ("start", "start_year"))
+         ("operator", "operators"), ("keep_rule", "operators"), ("operator_floor", "operators"), ("supplier_over_rule", "operators"), ("supplier", "relations"), ("relation", "relations"), ("start", "start_year"))
 
 
 def dev_figure(shared: Path, dev: list[Parsed], models: dict[str, LinearModel], th: dict[str, float], key: str) -> float:
