@@ -255,9 +255,15 @@ def _merge_parts(entities: list[Entity]) -> list[Entity]:
         if home is None:
             kept.append(e)
             continue
-        home.aliases = sorted({*home.aliases, e.name, *e.aliases} - {home.name}, key=len)
-        home.mentions.extend(e.mentions)
+        _absorb(home, e)
     return kept
+
+
+def _absorb(home: Entity, e: Entity) -> None:
+    """`e` is another name of `home`: its names become aliases, its mentions home's."""
+    home.aliases = sorted({*home.aliases, e.name, *e.aliases} - {home.name}, key=len)
+    have = {(m.start, m.end) for m in home.mentions}
+    home.mentions.extend(m for m in e.mentions if (m.start, m.end) not in have)
 
 
 def _add_defined_aliases(entities: list[Entity], text: str) -> None:
@@ -283,9 +289,7 @@ def _merge_defined(entities: list[Entity]) -> list[Entity]:
         if home is None or home is e or e.type == "person":
             kept.append(e)
             continue
-        home.aliases = sorted({*home.aliases, *e.aliases} - {home.name}, key=len)
-        have = {(m.start, m.end) for m in home.mentions}
-        home.mentions.extend(m for m in e.mentions if (m.start, m.end) not in have)
+        _absorb(home, e)
     return kept
 
 
