@@ -39,6 +39,12 @@ def test_provinces_beat_small_namesakes_and_common_words_are_no_places():
     assert places.big_place("Kabul") == "AF"
 
 
+def test_a_national_capital_keeps_its_name_against_a_province_abroad():
+    assert places.country_of("San José") == "CR"  # not Uruguay's San José department
+    assert places.country_of("Paramaribo") == "SR"
+    assert places.country_of("Victoria") == "AU"  # the Seychelles' capital is too small to win
+
+
 def test_a_one_word_place_inside_a_longer_place_name_gives_no_hint():
     found = _cues("The Harlow Springs Police Department and the Dhaka Metropolitan Police bought sensors.")
     assert ("org", "BD", "the Dhaka Metropolitan Police") in found

