@@ -1,5 +1,6 @@
 """Hints the parse alone misses: country cues of unparsed lines, the look of unknown place names,
-organizations named again by their kind, and supplies implied without a sentence naming both."""
+organizations named again by their kind, supplies implied without a sentence naming both, and
+funding stated of the program rather than of a named recipient."""
 
 from __future__ import annotations
 
@@ -75,6 +76,30 @@ def test_implied_supplies_cite_the_supplier_sentence_when_none_names_both(extrac
     assert [(r.subject, r.object) for r in rel] == [("Vantix Ltd", "Harlow Police Service")]
     assert rel[0].evidence.quote.startswith("The cameras were installed by Vantix Ltd")
     assert text[rel[0].evidence.start:rel[0].evidence.end] == rel[0].evidence.quote
+
+
+def test_funding_of_the_program_funds_the_top_of_its_operators_chain(extractor):
+    text = ("The Harlow Police Service has used face recognition cameras in London since 2021. "
+            "The purchase was financed by a loan from the Brenmoor Community Fund. "
+            "This research was funded by the Tallis Trust.")
+    roles = LinearModel(("none", "operator", "supplier"), {"nw=harlow": (0, 6, 0)}, (2, 0, 0))
+    never = LinearModel(("none", "funds>"), {}, (9, 0))
+    _, ctx = extractor.contexts([Source(uri="t.txt", text=text)])[0]
+    Refiner({"roles": roles, "relations": never}, {}, "test").refine(ctx)
+    funds = [r for r in ctx.relations if r.predicate == "funds"]
+    # the report's own funding is its author's, not the program's: no relation is proposed for it
+    assert [(r.subject, r.object) for r in funds] == [("Brenmoor Community Fund", "Harlow Police Service")]
+    assert funds[0].evidence.quote == "The purchase was financed by a loan from the Brenmoor Community Fund."
+    assert text[funds[0].evidence.start:funds[0].evidence.end] == funds[0].evidence.quote
+
+
+def test_a_funder_named_after_its_recipient_funds_that_recipient():
+    from counterwatch.extract import funding
+    text = "Orvik Lab is a think tank funded in part by the Tallis Trust, and Orvik Lab disagrees."
+    at = lambda n: (text.index(n), text.index(n) + len(n), n)
+    got = funding.funded(text, (0, len(text)), [at("Orvik Lab"), at("Tallis Trust")], lambda n: True)
+    assert got == [("Tallis Trust", "Orvik Lab")]
+    assert funding.funded("Orvik Lab thanked the Tallis Trust.", (0, 35), [(0, 9, "Orvik Lab"), (22, 34, "Tallis Trust")], lambda n: True) == []
 
 
 def test_technologies_the_report_implies_are_added_and_unlikely_ones_taken_out(extractor):

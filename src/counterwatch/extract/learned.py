@@ -14,7 +14,7 @@ from pathlib import Path
 
 from counterwatch.extract import certainty as rule_certainty
 from counterwatch.extract import features as F
-from counterwatch.extract import places, technologies, unit_names
+from counterwatch.extract import funding, places, technologies, unit_names
 from counterwatch.extract.linear import LinearModel
 from counterwatch.findings import Evidence, Relation
 from counterwatch.register import REGISTER
@@ -182,6 +182,31 @@ class Refiner:
             out.append(self._relation(ctx, subj, pred, obj, i, "model", j))
             out[-1].confidence = round(p, 4)
         out.extend(self._implied(ctx, {(s, o) for s, p, o in best if p == "supplies"}))
+        parents = {s: o for s, p, o in [*best, *((r.subject, r.predicate, r.object) for r in ctx.relations)] if p == "part_of"}
+        out.extend(self._funded(ctx, {(s, o) for s, p, o in best if p == "funds"}, parents))
+        return out
+
+    def _funded(self, ctx: F.Context, have: set[tuple[str, str]], parents: dict[str, str]) -> list[Relation]:
+        """A funder the sentence names without its recipient funds the body that runs the deployment
+        told there (the nearest one by sentence): its operator, or the top of the operator's part_of
+        chain ("the purchase was financed by X" funds the municipality, not its security office)."""
+        def is_actor(name: str) -> bool:
+            return ctx.entities[name].type == "organization"
+        cores = [(sorted({ctx.sentence_at(ev.start) for ev in d.evidence} - {-1}), d) for d in ctx.deployments if d.operators]
+        out = []
+        for i, span in enumerate(ctx.spans):
+            for funder, recipient in funding.funded(ctx.text, span, ctx.by_sentence[i], is_actor):
+                if recipient is None:
+                    near = [(min(abs(i - j) for j in core), d) for core, d in cores if core]
+                    if not near:
+                        continue
+                    dep = min(near, key=lambda x: x[0])[1]
+                    if funder in dep.operators or funder in dep.suppliers:
+                        continue
+                    recipient = _top(dep.operators[0], parents)
+                if recipient != funder and (funder, recipient) not in have:
+                    have.add((funder, recipient))
+                    out.append(self._relation(ctx, funder, "funds", recipient, i, "funded"))
         return out
 
     def _relation(self, ctx: F.Context, subj: str, pred: str, obj: str, i: int, how: str, j: int | None = None) -> Relation:
@@ -207,6 +232,14 @@ class Refiner:
                         have.add((s, o))
                         out.append(self._relation(ctx, s, "supplies", o, i, "implied"))
         return out
+
+
+def _top(name: str, parents: dict[str, str]) -> str:
+    seen = {name}
+    while parents.get(name) not in (None, *seen):
+        name = parents[name]
+        seen.add(name)
+    return name
 
 
 def _fold(deps: list, keep: list[bool]) -> list:
