@@ -1,6 +1,6 @@
 """Hints the parse alone misses: country cues of unparsed lines, the look of unknown place names,
 organizations named again by their kind, supplies implied without a sentence naming both, and
-funding stated of the program rather than of a named recipient."""
+funding stated of the program rather than of a named recipient, and bodies named by a person's title."""
 
 from __future__ import annotations
 
@@ -100,6 +100,30 @@ def test_a_funder_named_after_its_recipient_funds_that_recipient():
     got = funding.funded(text, (0, len(text)), [at("Orvik Lab"), at("Tallis Trust")], lambda n: True)
     assert got == [("Tallis Trust", "Orvik Lab")]
     assert funding.funded("Orvik Lab thanked the Tallis Trust.", (0, 35), [(0, 9, "Orvik Lab"), (22, 34, "Tallis Trust")], lambda n: True) == []
+
+
+def test_a_title_names_the_body_a_person_belongs_to():
+    from counterwatch.extract import titles
+    orgs = ["National Customs Authority", "Ministry of Health", "Prefeitura de Itaqui", "Lindel Trust"]
+    text = "The seals work, Customs director Ana Ruiz said."
+    assert titles.title_before(text, 0, text.index("Ana")) == ["Customs", "director"]
+    assert titles.body_of(["Customs", "director"], orgs) == "National Customs Authority"
+    assert titles.body_of(["Mayor"], orgs) == "Prefeitura de Itaqui"  # a role alone points to its kind of body
+    text = "It works, the trust's coordinator, Ana Ruiz, said."
+    assert titles.body_of(titles.title_before(text, 0, text.index("Ana")), orgs) == "Lindel Trust"
+    assert titles.title_before("Yesterday Ana Ruiz said.", 0, 10) is None  # no role word: no title
+    assert titles.body_of(["Health", "and", "customs", "director"], orgs) is None  # two bodies fit as well
+
+
+def test_a_titled_person_no_relation_places_is_affiliated_with_the_body_named_before(extractor):
+    text = ("The National Customs Authority tracks trucks with GPS seals in Panama. "
+            "Customs director Itzel Ramos said two trucks were caught.")
+    never = LinearModel(("none", "affiliated_with>"), {}, (9, 0))
+    _, ctx = extractor.contexts([Source(uri="t.txt", text=text)])[0]
+    Refiner({"relations": never}, {}, "test").refine(ctx)
+    got = [r for r in ctx.relations if r.predicate == "affiliated_with"]
+    assert [(r.subject, r.object) for r in got] == [("Itzel Ramos", "National Customs Authority")]
+    assert got[0].evidence.quote == text  # from the body's mention to the person's sentence
 
 
 def test_technologies_the_report_implies_are_added_and_unlikely_ones_taken_out(extractor):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from counterwatch.extract import certainty as rule_certainty
 from counterwatch.extract import features as F
-from counterwatch.extract import funding, places, technologies, unit_names
+from counterwatch.extract import funding, places, technologies, titles, unit_names
 from counterwatch.extract.linear import LinearModel
 from counterwatch.findings import Evidence, Relation
 from counterwatch.register import REGISTER
@@ -23,6 +23,7 @@ COMPONENTS = ("country", "deployments", "technologies", "entities", "roles", "re
 DEFAULT_THRESHOLDS = {"deployment": 0.5, "entity": 0.5, "operator": 0.5, "supplier": 0.5, "relation": 0.5, "start": 0.3, "keep_rule": 0.9, "retype": 0.3,
                       "operator_floor": 1.0, "technology": 1.0, "tech_drop": 0.0,
                       "supplier_over_rule": 1.0}  # 1.0: the grammar's operator always stands
+TITLE_REACH = 3  # sentences back a titled person's body is looked for, to quote it with them
 SYMMETRIC = {p for p, link in REGISTER.predicates.items() if link.symmetric}  # register.yml
 TYPES = REGISTER.entity_types
 
@@ -184,6 +185,27 @@ class Refiner:
         out.extend(self._implied(ctx, {(s, o) for s, p, o in best if p == "supplies"}))
         parents = {s: o for s, p, o in [*best, *((r.subject, r.predicate, r.object) for r in ctx.relations)] if p == "part_of"}
         out.extend(self._funded(ctx, {(s, o) for s, p, o in best if p == "funds"}, parents))
+        out.extend(self._titled(ctx, {s for s, p, _ in best if p == "affiliated_with"}))
+        return out
+
+    def _titled(self, ctx: F.Context, placed: set[str]) -> list[Relation]:
+        """A person no relation places, whose title names a body of the report ("Customs director X"),
+        is affiliated with it; the quote runs from the body's last mention (within TITLE_REACH
+        sentences) to the person's sentence."""
+        orgs = [n for n, e in ctx.entities.items() if e.type == "organization" and n not in ctx.dropped]
+        out = []
+        for i, (a, _) in enumerate(ctx.spans):
+            for ms, _, name in ctx.by_sentence[i]:
+                if name in placed or ctx.entities[name].type != "person":
+                    continue
+                title = titles.title_before(ctx.text, a, ms)
+                body = titles.body_of(title, orgs) if title else None
+                if body is None:
+                    continue
+                placed.add(name)
+                back = next((k for k in range(i, max(-1, i - TITLE_REACH - 1), -1)
+                             if any(m == body for _, _, m in ctx.by_sentence[k])), i)
+                out.append(self._relation(ctx, name, "affiliated_with", body, back, "titled", i))
         return out
 
     def _funded(self, ctx: F.Context, have: set[tuple[str, str]], parents: dict[str, str]) -> list[Relation]:
