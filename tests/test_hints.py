@@ -93,13 +93,15 @@ def test_funding_of_the_program_funds_the_top_of_its_operators_chain(extractor):
     assert text[funds[0].evidence.start:funds[0].evidence.end] == funds[0].evidence.quote
 
 
-def test_a_funder_named_after_its_recipient_funds_that_recipient():
-    from counterwatch.extract import funding
-    text = "Orvik Lab is a think tank funded in part by the Tallis Trust, and Orvik Lab disagrees."
-    at = lambda n: (text.index(n), text.index(n) + len(n), n)
-    got = funding.funded(text, (0, len(text)), [at("Orvik Lab"), at("Tallis Trust")], lambda n: True)
-    assert got == [("Tallis Trust", "Orvik Lab")]
-    assert funding.funded("Orvik Lab thanked the Tallis Trust.", (0, 35), [(0, 9, "Orvik Lab"), (22, 34, "Tallis Trust")], lambda n: True) == []
+def test_a_funder_or_supplier_named_after_its_counterpart_links_to_it():
+    from counterwatch.extract import program_links
+    def stated(text: str, names: list[str]) -> list[tuple[str, str, str | None]]:
+        at = [(text.index(n), text.index(n) + len(n), n) for n in names]
+        return [(link.predicate, actor, other) for link, actor, other in program_links.stated(text, (0, len(text)), at, lambda n: True)]
+    assert stated("Orvik Lab is a think tank funded in part by the Tallis Trust.", ["Orvik Lab", "Tallis Trust"]) == [
+        ("funds", "Tallis Trust", "Orvik Lab")]
+    assert stated("The scanners were installed by Kestrel Systems Ltd.", ["Kestrel Systems Ltd"]) == [("supplies", "Kestrel Systems Ltd", None)]
+    assert stated("Orvik Lab thanked the Tallis Trust.", ["Orvik Lab", "Tallis Trust"]) == []
 
 
 def test_a_title_names_the_body_a_person_belongs_to():

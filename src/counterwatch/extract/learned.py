@@ -14,7 +14,7 @@ from pathlib import Path
 
 from counterwatch.extract import certainty as rule_certainty
 from counterwatch.extract import features as F
-from counterwatch.extract import funding, places, technologies, titles, unit_names
+from counterwatch.extract import places, program_links, technologies, titles, unit_names
 from counterwatch.extract.linear import LinearModel
 from counterwatch.findings import Evidence, Relation
 from counterwatch.register import REGISTER
@@ -184,8 +184,53 @@ class Refiner:
             out[-1].confidence = round(p, 4)
         out.extend(self._implied(ctx, {(s, o) for s, p, o in best if p == "supplies"}))
         parents = {s: o for s, p, o in [*best, *((r.subject, r.predicate, r.object) for r in ctx.relations)] if p == "part_of"}
-        out.extend(self._funded(ctx, {(s, o) for s, p, o in best if p == "funds"}, parents))
+        out.extend(self._program_links(ctx, {(r.subject, r.predicate, r.object) for r in out}, parents))
         out.extend(self._titled(ctx, {s for s, p, _ in best if p == "affiliated_with"}))
+        return out
+
+    def _titled(self, ctx: F.Context, placed: set[str]) -> list[Relation]:
+        """A person no relation places, whose title names a body of the report ("Customs director X"),
+        is affiliated with it; the quote runs from the body's last mention (within TITLE_REACH
+        sentences) to the person's sentence."""
+        orgs = [n for n, e in ctx.entities.items() if e.type == "organization" and n not in ctx.dropped]
+        out = []
+        for i, (a, _) in enumerate(ctx.spans):
+            for ms, _, name in ctx.by_sentence[i]:
+                if name in placed or ctx.entities[name].type != "person":
+                    continue
+                title = titles.title_before(ctx.text, a, ms)
+                body = titles.body_of(title, orgs) if title else None
+                if body is None:
+                    continue
+                placed.add(name)
+                back = next((k for k in range(i, max(-1, i - TITLE_REACH - 1), -1)
+                             if any(m == body for _, _, m in ctx.by_sentence[k])), i)
+                out.append(self._relation(ctx, name, "affiliated_with", body, back, "titled", i))
+        return out
+
+    def _program_links(self, ctx: F.Context, have: set[tuple[str, str, str]], parents: dict[str, str]) -> list[Relation]:
+        """An actor a sentence names as funding or supplying the program, without its counterpart,
+        funds or supplies the body that runs the deployment told there (the nearest by sentence): its
+        operator, or for funding the top of its part_of chain ("the purchase was financed by X" funds
+        the municipality, not its security office); the sentence is the quote."""
+        def is_actor(name: str) -> bool:
+            return ctx.entities[name].type == "organization"
+        cores = [(sorted({ctx.sentence_at(ev.start) for ev in d.evidence} - {-1}), d) for d in ctx.deployments if d.operators]
+        out = []
+        for i, span in enumerate(ctx.spans):
+            for link, actor, recipient in program_links.stated(ctx.text, span, ctx.by_sentence[i], is_actor):
+                if recipient is None:
+                    near = [(min(abs(i - j) for j in core), d) for core, d in cores if core]
+                    if not near:
+                        continue
+                    dep = min(near, key=lambda x: x[0])[1]
+                    if actor in dep.operators:
+                        continue
+                    recipient = _top(dep.operators[0], parents) if link.recipient == "top" else dep.operators[0]
+                k = (actor, link.predicate, recipient)
+                if recipient != actor and k not in have:
+                    have.add(k)
+                    out.append(self._relation(ctx, actor, link.predicate, recipient, i, "program"))
         return out
 
     def _titled(self, ctx: F.Context, placed: set[str]) -> list[Relation]:
