@@ -97,10 +97,13 @@ def test_a_funder_or_supplier_named_after_its_counterpart_links_to_it():
     from counterwatch.extract import program_links
     def stated(text: str, names: list[str]) -> list[tuple[str, str, str | None]]:
         at = [(text.index(n), text.index(n) + len(n), n) for n in names]
-        return [(link.predicate, actor, other) for link, actor, other in program_links.stated(text, (0, len(text)), at, lambda n: True)]
+        orgs = lambda n: n != "Lin Tang"
+        return [(link.predicate, actor, other) for link, actor, other in program_links.stated(text, (0, len(text)), at, orgs, lambda n: True)]
     assert stated("Orvik Lab is a think tank funded in part by the Tallis Trust.", ["Orvik Lab", "Tallis Trust"]) == [
         ("funds", "Tallis Trust", "Orvik Lab")]
     assert stated("The scanners were installed by Kestrel Systems Ltd.", ["Kestrel Systems Ltd"]) == [("supplies", "Kestrel Systems Ltd", None)]
+    assert stated("Lin Tang, who received funding of $2,000 from the Tallis Trust, left.", ["Lin Tang", "Tallis Trust"]) == [
+        ("funds", "Tallis Trust", "Lin Tang")]  # a person receives; only an organization funds
     assert stated("Orvik Lab thanked the Tallis Trust.", ["Orvik Lab", "Tallis Trust"]) == []
 
 

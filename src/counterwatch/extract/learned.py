@@ -215,10 +215,13 @@ class Refiner:
         the municipality, not its security office); the sentence is the quote."""
         def is_actor(name: str) -> bool:
             return ctx.entities[name].type == "organization"
+
+        def is_party(name: str) -> bool:
+            return ctx.entities[name].type != "place"
         cores = [(sorted({ctx.sentence_at(ev.start) for ev in d.evidence} - {-1}), d) for d in ctx.deployments if d.operators]
         out = []
         for i, span in enumerate(ctx.spans):
-            for link, actor, recipient in program_links.stated(ctx.text, span, ctx.by_sentence[i], is_actor):
+            for link, actor, recipient in program_links.stated(ctx.text, span, ctx.by_sentence[i], is_actor, is_party):
                 if recipient is None:
                     near = [(min(abs(i - j) for j in core), d) for core, d in cores if core]
                     if not near:

@@ -34,9 +34,11 @@ def links() -> tuple[Link, ...]:
 
 
 def stated(text: str, span: tuple[int, int], mentions: list[tuple[int, int, str]],
-           is_actor) -> list[tuple[Link, str, str | None]]:
+           is_actor, is_party) -> list[tuple[Link, str, str | None]]:
     """(link, actor, counterpart named before the cue or None) for each actor a cue of one sentence
-    introduces. `mentions` are the sentence's (start, end, name); `is_actor(name)` says who may take part."""
+    introduces. `mentions` are the sentence's (start, end, name); `is_actor(name)` says who may fund or
+    supply (an organization), `is_party(name)` who may be the counterpart ("Tang, who received funding
+    from X": a person too)."""
     out = []
     a, _ = span
     for k, (ms, _, name) in enumerate(mentions):
@@ -50,7 +52,7 @@ def stated(text: str, span: tuple[int, int], mentions: list[tuple[int, int, str]
             cue_at = ms - len(lead) + m.start()
             if link.own_work.search(text[a:cue_at]):
                 break
-            prior = [n for _, e, n in mentions[:k] if e <= cue_at and is_actor(n) and n != name]
+            prior = [n for _, e, n in mentions[:k] if e <= cue_at and is_party(n) and n != name]
             out.append((link, name, prior[-1] if prior else None))
             break
     return out
