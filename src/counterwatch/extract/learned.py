@@ -236,49 +236,6 @@ class Refiner:
                     out.append(self._relation(ctx, actor, link.predicate, recipient, i, "program"))
         return out
 
-    def _titled(self, ctx: F.Context, placed: set[str]) -> list[Relation]:
-        """A person no relation places, whose title names a body of the report ("Customs director X"),
-        is affiliated with it; the quote runs from the body's last mention (within TITLE_REACH
-        sentences) to the person's sentence."""
-        orgs = [n for n, e in ctx.entities.items() if e.type == "organization" and n not in ctx.dropped]
-        out = []
-        for i, (a, _) in enumerate(ctx.spans):
-            for ms, _, name in ctx.by_sentence[i]:
-                if name in placed or ctx.entities[name].type != "person":
-                    continue
-                title = titles.title_before(ctx.text, a, ms)
-                body = titles.body_of(title, orgs) if title else None
-                if body is None:
-                    continue
-                placed.add(name)
-                back = next((k for k in range(i, max(-1, i - TITLE_REACH - 1), -1)
-                             if any(m == body for _, _, m in ctx.by_sentence[k])), i)
-                out.append(self._relation(ctx, name, "affiliated_with", body, back, "titled", i))
-        return out
-
-    def _funded(self, ctx: F.Context, have: set[tuple[str, str]], parents: dict[str, str]) -> list[Relation]:
-        """A funder the sentence names without its recipient funds the body that runs the deployment
-        told there (the nearest one by sentence): its operator, or the top of the operator's part_of
-        chain ("the purchase was financed by X" funds the municipality, not its security office)."""
-        def is_actor(name: str) -> bool:
-            return ctx.entities[name].type == "organization"
-        cores = [(sorted({ctx.sentence_at(ev.start) for ev in d.evidence} - {-1}), d) for d in ctx.deployments if d.operators]
-        out = []
-        for i, span in enumerate(ctx.spans):
-            for funder, recipient in funding.funded(ctx.text, span, ctx.by_sentence[i], is_actor):
-                if recipient is None:
-                    near = [(min(abs(i - j) for j in core), d) for core, d in cores if core]
-                    if not near:
-                        continue
-                    dep = min(near, key=lambda x: x[0])[1]
-                    if funder in dep.operators or funder in dep.suppliers:
-                        continue
-                    recipient = _top(dep.operators[0], parents)
-                if recipient != funder and (funder, recipient) not in have:
-                    have.add((funder, recipient))
-                    out.append(self._relation(ctx, funder, "funds", recipient, i, "funded"))
-        return out
-
     def _relation(self, ctx: F.Context, subj: str, pred: str, obj: str, i: int, how: str, j: int | None = None) -> Relation:
         a, b = ctx.spans[i][0], ctx.spans[i if j is None else j][1]
         quote = ctx.text[a:b]
