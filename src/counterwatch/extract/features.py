@@ -291,7 +291,7 @@ def certainty_features(sentences: list[str], header: set[str]) -> dict[str, floa
     out: dict[str, float] = {"bias": 1.0}
     for k, s in enumerate(sentences):
         level, cue = certainty.classify(s)
-        out[f"rule={level}"] = out.get(f"rule={level}", 0.0) + 1.0 / len(sentences)  # shares: a long record is not surer
+        out[f"rule={level}"] = out.get(f"rule={level}", 0.0) + 1.0
         if k == 0:
             out[f"rule0={level}"] = 1.0
         if cue:
@@ -371,7 +371,7 @@ def deployment_features(ctx: Context, k: int) -> dict[str, float]:
     out[f"rank={min(k, 4)}"] = 1.0
     for s in dep.evidence[:6]:
         level, _ = certainty.classify(s.quote)
-        out[f"rule={level}"] = out.get(f"rule={level}", 0.0) + 1.0 / len(sentences)  # shares: a long record is not surer
+        out[f"rule={level}"] = out.get(f"rule={level}", 0.0) + 1.0
         for w in set(words(s.quote)):
             out[f"w={w}"] = 1.0
     return out
