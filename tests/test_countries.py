@@ -49,3 +49,36 @@ def test_a_one_word_place_inside_a_longer_place_name_gives_no_hint():
     found = _cues("The Harlow Springs Police Department and the Dhaka Metropolitan Police bought sensors.")
     assert ("org", "BD", "the Dhaka Metropolitan Police") in found
     assert not [c for c in found if c[1] == "GB"]  # Harlow, England is not Harlow Springs
+
+
+def _org_cues(text: str, org: str) -> list[tuple[str, str]]:
+    """The cues of a text whose one organization is `org`, tagged by hand so the parser's guess does not matter."""
+    from spacy.tokens import Span
+    doc = load_nlp().make_doc(text)
+    span = doc.char_span(text.index(org), text.index(org) + len(org))
+    doc.ents = [Span(doc, span.start, span.end, label="ORG")]
+    return [(c.country, text[c.start:c.end]) for c in cues(doc[:], 0) if c.kind == "org"]
+
+
+def test_the_place_a_name_is_of_points_to_its_country():
+    court = "District Court of Kotabaru Selatan"
+    assert _org_cues(f"The {court} ruled.", court) == [("ID", court)]  # a point of the compass after a known town
+    ministry = "Ministry of Interior of Serbia"
+    assert _org_cues(f"The {ministry} replied.", ministry) == [("RS", ministry)]
+    town = "Municipality of San Rafael de Oreamuno"
+    assert _org_cues(f"The {town} replied.", town) == []  # "San Rafael" alone lies elsewhere; the whole name is unknown
+
+
+def test_country_abbreviations_are_countries():
+    assert places.country_of("UAE") == "AE" and places.is_country("UAE")
+    assert places.country_of("PRC") == "CN"
+
+
+def test_a_masthead_names_its_big_city_but_not_the_towns_inside_a_longer_name():
+    from counterwatch.extract.country_cues import line_cues
+    def hints(line: str) -> list[tuple[str, str]]:
+        return [(line[c.start:c.end], c.country) for c in line_cues(line, 0, len(line))]
+    assert ("Kathmandu", "NP") in hints("Kathmandu Chronicle | National | Politics")
+    assert hints("The Harlow Springs Courier | Sports | Obituaries") == []
+    assert hints("HARLOW SPRINGS -- On a warm night") == []
+    assert ("Taiwan", "TW") in hints("Open Streets Taiwan | Reports")

@@ -120,8 +120,10 @@ def _country_in_name(ent: Span) -> str | None:
     toks = [t for t in ent if not t.is_punct]
     if toks and toks[0].lower_ == "the":
         toks = toks[1:]
-    if not toks or toks[0].lower_ in _org_words():
+    if not toks:
         return None
+    if toks[0].lower_ in _org_words():
+        return _country_after_of(toks)
     for n in (3, 2, 1):
         if len(toks) > n:
             follower = toks[n].lower_
@@ -132,6 +134,39 @@ def _country_in_name(ent: Span) -> str | None:
             c = places.country_of(head) or (places.country_of_demonym(head) if n == 1 else None)
             if c:
                 return c
+    return _country_after_of(toks)
+
+
+def _inside_longer_name(words: list[str], i: int, n: int, head: str) -> bool:
+    """'San Pedro' of 'San Pedro Tlaxcoapan', 'Springs' of 'Harlow Springs': words of a longer name
+    are not the known place they spell, unless they name a country or a people, or what follows makes
+    them a place's organization ('Kenya Police') or a part of it ('Kotabaru Selatan'). A big city
+    first in a masthead stays ('Kathmandu Chronicle')."""
+    if places.is_country(head) or (n == 1 and places.country_of_demonym(head)):
+        return False
+    if n == 1:
+        return i > 0
+    return i + n < len(words) and words[i + n].lower() not in _org_words() | _name_modifiers()
+
+
+def _country_after_of(toks: list) -> str | None:
+    """'District Court of Kotabaru Selatan' -> ID, 'Ministry of Interior of Serbia' -> RS: the whole
+    name a name is 'of' (a point of the compass after it still names the same place)."""
+    for k, tok in enumerate(toks[:-1]):
+        if tok.lower_ != "of":
+            continue
+        rest = []
+        for t in toks[k + 1:]:
+            if not (t.text[:1].isupper() or t.lower_ in ("de", "del", "do", "da")) or t.lower_ == "of":
+                break
+            rest.append(t.text)
+        while rest:
+            c = places.country_of(" ".join(rest))
+            if c:
+                return c
+            if rest[-1].lower() not in _name_modifiers():
+                break
+            rest.pop()
     return None
 
 
@@ -146,9 +181,13 @@ def line_cues(text: str, start: int, end: int) -> list[Cue]:
     out: list[Cue] = []
     for m in _CAPITALISED.finditer(line):
         words, i = m.group(0).split(), 0
+        if words[0] in ("The", "THE"):  # "The Harlow Springs Courier" is not "Harlow"
+            words = words[1:]
         while i < len(words):  # the longest known place or demonym from each word on
             for n in range(len(words) - i, 0, -1):
                 head = " ".join(words[i:i + n]).rstrip(".,")
+                if _inside_longer_name(words, i, n, head):
+                    continue
                 c = (places.big_place(head) or places.country_of_demonym(head)) if n == 1 else places.country_of(head)
                 if c:
                     at = start + m.start() + m.group(0).index(head)

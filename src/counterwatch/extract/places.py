@@ -111,7 +111,7 @@ def bare_name(name: str) -> str:
 @cache
 def _country_names() -> frozenset[str]:
     return frozenset({_key(getattr(c, a)) for c in pycountry.countries for a in ("name", "common_name") if hasattr(c, a)}
-                     | {"us", "u.s.", "usa", "uk", "britain", "russia", "iran"})
+                     | {"us", "u.s.", "usa", "uk", "britain", "russia", "iran", "uae"})
 
 
 def is_country(name: str) -> bool:
