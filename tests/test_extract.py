@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from counterwatch.extract import certainty, technologies
 from counterwatch.extract.nlp import load_nlp
 from counterwatch.ingest.debris import body_spans
@@ -97,6 +99,16 @@ def test_debris_keeps_offsets_and_skips_chrome():
     lines = [REPORT[a:b] for a, b in spans]
     assert lines[0].startswith("The Greater Chennai Police")
     assert not any("Anonymous" in line or "Ramesh" in line for line in lines)
+
+
+@pytest.mark.parametrize("marker", ["Related", "RELATED", "Related:", "Also in Investigations", "Read next", "More in Tech"])
+def test_a_related_links_list_ends_the_article(marker):
+    body = ("The city council of Arvenmoor voted on Tuesday to extend its contract for street cameras with "
+            "Lumenwatch for three more years, after a debate that lasted well into the night and drew a crowd of "
+            "residents who asked who may see the footage.")
+    text = f"{body}\n\n{marker}\n- Police in Dunmere buy face recognition cameras from Optivance.\n"
+    assert [text[a:b] for a, b in body_spans(text)] == [body]
+    assert body_spans(f"{body}\n\nRelated links are listed in the annex to the council's decision of 4 May.\n")[1:]  # a sentence, not a marker
 
 
 def test_program_names_are_not_actors_and_appositions_give_roles(run):
