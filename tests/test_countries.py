@@ -82,3 +82,4 @@ def test_a_masthead_names_its_big_city_but_not_the_towns_inside_a_longer_name():
     assert hints("The Harlow Springs Courier | Sports | Obituaries") == []
     assert hints("HARLOW SPRINGS -- On a warm night") == []
     assert ("Taiwan", "TW") in hints("Open Streets Taiwan | Reports")
+    assert ("Tex.", "US") in hints("By Ana Ruiz | Marfa, Tex. | May 2, 2025")  # a dateline's state, known with its point

@@ -185,10 +185,13 @@ def line_cues(text: str, start: int, end: int) -> list[Cue]:
             words = words[1:]
         while i < len(words):  # the longest known place or demonym from each word on
             for n in range(len(words) - i, 0, -1):
-                head = " ".join(words[i:i + n]).rstrip(".,")
+                raw = " ".join(words[i:i + n]).rstrip(",")
+                head = raw.rstrip(".")
                 if _inside_longer_name(words, i, n, head):
                     continue
                 c = (places.big_place(head) or places.country_of_demonym(head)) if n == 1 else places.country_of(head)
+                if not c and raw != head:  # "Calif." is known with its point
+                    c, head = places.country_of(raw), raw
                 if c:
                     at = start + m.start() + m.group(0).index(head)
                     out.append(Cue(at, at + len(head), c, "header", 1.0))
