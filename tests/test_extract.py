@@ -138,3 +138,13 @@ def test_giant_single_line_is_cut_for_the_parser(run):
     data = run(text)
     assert data["deployments"] and data["deployments"][0]["technologies"] == ["drone"]
     assert all(text[s["start"]:s["end"]] == s["quote"] for s in data["deployments"][0]["evidence_spans"])
+
+
+def test_a_name_the_parser_cut_after_of_the_is_joined_to_its_parent():
+    from spacy.tokens import Span
+    from counterwatch.extract.entities import Block, raw_mentions
+    text = "The Traffic Enforcement Division of the Municipal Police of Korvash read the plates of every car."
+    doc = load_nlp()(text)
+    cut = doc.char_span(text.index("Traffic"), text.index(" Municipal"))  # where a parser may stop
+    doc.ents = [Span(doc, cut.start, cut.end, label="ORG")]
+    assert [m.text for m in raw_mentions([Block(doc, 0)])] == ["Traffic Enforcement Division of the Municipal Police of Korvash"]

@@ -110,6 +110,12 @@ def _name_end(doc: Doc, ent, cfg: dict) -> int:
     return last
 
 
+def _dangles(ent, joiners: list[str]) -> bool:
+    """'MFI Soft and', 'Traffic Enforcement Division of the': the parser stopped at a joining word."""
+    last = ent[-1].lower_
+    return last in joiners or (last == "the" and len(ent) > 2 and ent[-2].lower_ in joiners)
+
+
 def _titled_person(text: str, cfg: dict) -> bool:
     """A title, then two or three capitalised words none of which names a kind of organization."""
     m = _titles(tuple(cfg["person_titles"])).match(text)
@@ -188,7 +194,7 @@ def _mentions(blocks: list[Block]):
             if (ent.label_ == "ORG" and prev is not None and prev.pos_ == "PROPN" and prev.ent_type_ == ""
                     and prev.text[:1].isupper() and prev.i > ent.sent.start):
                 first = prev.i  # "RTL" + "Nieuws"
-            if ent.label_ == "ORG" and len(ent) > 1 and ent[-1].lower_ in cfg["name_joiners"]:
+            if ent.label_ == "ORG" and len(ent) > 1 and _dangles(ent, cfg["name_joiners"]):
                 end = _name_end(doc, ent, cfg)  # "The Metropolitan Police of" + "Puerto Alegría"
                 last = end if end > ent.end else ent.end - 1  # "MFI Soft and"
             raw, raw_start = doc[first:last].text, block.offset + doc[first].idx
