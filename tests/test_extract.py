@@ -148,3 +148,28 @@ def test_a_name_the_parser_cut_after_of_the_is_joined_to_its_parent():
     cut = doc.char_span(text.index("Traffic"), text.index(" Municipal"))  # where a parser may stop
     doc.ents = [Span(doc, cut.start, cut.end, label="ORG")]
     assert [m.text for m in raw_mentions([Block(doc, 0)])] == ["Traffic Enforcement Division of the Municipal Police of Korvash"]
+
+
+def test_a_register_pages_fields_set_country_operators_and_start(run):
+    from counterwatch.extract import infobox
+    page = ("Biometric gates at the Port of Valdeluna\n\n"
+            "Deployment Status    Ongoing (gates); Suspended (blood tests)\n"
+            "Country              Chile\n"
+            "Location             Valdeluna, Los Ríos Region\n"
+            "Operator             Empresa Portuaria Valdeluna (EPV); Harbour Police of Valdeluna\n"
+            "Supplier             Northgate Iris Inc. (Canada)\n"
+            "In use since         March 2021\n\n"
+            "Since March 2021 every worker entering the port must pass turnstiles that scan the iris, which "
+            "Northgate Iris Inc., a company based in Toronto, Canada, supplied to the port authority.\n")
+    lines, pos = [], 0
+    for line in page.split("\n"):
+        lines.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    box = infobox.read(page, lines)
+    assert [v for v, _ in box.values["operator"]] == ["Empresa Portuaria Valdeluna", "Harbour Police of Valdeluna"]
+    assert box.first("status")[0] == "Ongoing" and box.first("start")[0] == "March 2021"
+    assert box.first("place")[0] == "Valdeluna"
+    data = run(page)
+    assert data["deployments"] and all(d["country"] == "CL" for d in data["deployments"])  # not the supplier's Canada
+    dep = data["deployments"][0]
+    assert "Empresa Portuaria Valdeluna" in dep["operators"] and dep["start"].startswith("2021-03")

@@ -7,7 +7,7 @@ from collections import Counter
 
 from pathlib import Path
 
-from counterwatch.extract import chunks, coreference, country_cues, dates, deployments, duplicates, entities as ents, infobox, places, relations, unit_names
+from counterwatch.extract import chunks, coreference, country_cues, dates, deployments, duplicates, entities as ents, infobox, places, relations, technologies, unit_names
 from counterwatch.extract.features import Context
 from counterwatch.extract.learned import Refiner, default_model_dir
 from counterwatch.extract.nlp import load_nlp
@@ -96,8 +96,6 @@ class Extractor:
         sents = [(s, b.offset) for b in blocks for s in b.doc.sents]
         cands = deployments.candidates(sents, text, index, by_name, doc_country)
         deps = deployments.build(cands)
-        if box and deps:
-            _apply_infobox(deps[0], box, by_name)
         sent_spans = [(off + s.start_char, off + s.end_char) for s, off in sents]
         rels = relations.find(sent_spans, text, index, by_name) + unit_names.relations(splits, sent_spans, text, index)
         index = {**index, **coreference.resolve(text, sent_spans, by_name, index)}  # for the trained layer
@@ -106,6 +104,9 @@ class Extractor:
         ctx = Context(text, sents, by_name, index, deps, rels, document.get("published"), header=header)
         if self.refiner is not None:
             self.refiner.refine(ctx)
+        if box and ctx.deployments:  # after the models: a register page's fields are no guesses
+            _apply_infobox(ctx.deployments, box, by_name)
+            ctx.dropped -= set(ctx.deployments[0].operators)
         kept = [e for e in entity_list if e.name not in ctx.dropped]
         return Extraction(document=document, entities=kept, deployments=duplicates.fold(ctx.deployments),
                           relations=ctx.relations, words=len(text.split())), ctx
@@ -129,7 +130,7 @@ def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def _infobox_mentions(box: infobox.Infobox) -> list[Mention]:
     out = []
-    for value, ev in box.values.get("operator", []):
+    for value, ev in [*box.values.get("operator", []), *box.values.get("supplier", [])]:
         start = ev.start + ev.quote.index(value)
         out.append(Mention(start, start + len(value), value, "organization"))
     for name in ("place", "country"):
@@ -140,13 +141,25 @@ def _infobox_mentions(box: infobox.Infobox) -> list[Mention]:
     return out
 
 
-def _apply_infobox(dep, box: infobox.Infobox, by_name: dict) -> None:
-    """A register page states status, certainty and operators as fields: they override guesses."""
-    for value, ev in box.values.get("operator", []):
-        name = next((n for n, e in by_name.items() if value == n or value in e.aliases), value)
-        if name not in dep.operators:
-            dep.operators.append(name)
-        dep.evidence.append(ev)
+def _apply_infobox(deps: list, box: infobox.Infobox, by_name: dict) -> None:
+    """A register page states status, certainty and operators as fields: they override guesses. Its
+    country is every deployment's (a supplier's country beside it is not where the program runs)."""
+    got = box.first("country")
+    if got and places.country_of(got[0]):
+        for d in deps:
+            d.country = places.country_of(got[0])
+    dep = deps[0]
+    for field, held in (("operator", dep.operators), ("supplier", dep.suppliers)):
+        for value, ev in box.values.get(field, []):
+            name = next((n for n, e in by_name.items() if value == n or value in e.aliases), value)
+            if name not in dep.operators and name not in held:
+                held.append(name)
+            dep.evidence.append(ev)
+    had = {t for d in deps for t in d.technologies}
+    for value, ev in box.values.get("technology", []):
+        new = [t.tech for t in technologies.find(value) if t.tech not in had]
+        dep.technologies.extend(dict.fromkeys(new))
+        had.update(new)
     for fld in ("status", "certainty"):
         got = box.first(fld)
         if got:

@@ -14,6 +14,9 @@ from functools import cache
 from counterwatch.data import load
 
 _SENTENCE_END = re.compile(r"[.!?…:;\"”’')\]]\s*$")
+# "Operator        Harbour Police": a register page's field, a label of a few words set off by a column gap
+_FIELD = re.compile(r"^(?:[A-Za-z]+ ){0,3}[A-Za-z]+(?: {2,}|\t)\S")
+MAX_FIELD_WORDS = 30
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,7 @@ def _paragraphs(text: str, junk_re: re.Pattern, end_re: re.Pattern, min_words: i
     para: list[int] | None = None
     prev_end = -2
     for start, end, line in _lines(text):
-        special = bool(junk_re.match(line) or end_re.match(line))
+        special = bool(junk_re.match(line) or end_re.match(line) or _is_field(line))
         adjacent = "\n\n" not in text[prev_end:start] if para else False
         if (para and adjacent and not special and not para[2]
                 and len(text[para[0]:para[1]].split("\n")[-1].split()) >= min_words
@@ -63,6 +66,10 @@ def _paragraphs(text: str, junk_re: re.Pattern, end_re: re.Pattern, min_words: i
         prev_end = end
     if para:
         yield para[0], para[1]
+
+
+def _is_field(line: str) -> bool:
+    return bool(_FIELD.match(line)) and len(line.split()) <= MAX_FIELD_WORDS
 
 
 def segments(text: str) -> list[Segment]:
@@ -80,6 +87,8 @@ def segments(text: str) -> list[Segment]:
             cut, kind = True, "after_end"
         elif junk_re.match(stripped):
             kind = "debris"
+        elif _is_field(stripped):
+            kind = "short"  # read as a field (extract/infobox.py), not parsed as prose
         elif words >= cfg["long_line_words"] or (words >= cfg["min_prose_words"] and _SENTENCE_END.search(stripped)):
             kind = "prose"
             body_words += words
