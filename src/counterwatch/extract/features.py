@@ -291,7 +291,8 @@ def certainty_features(sentences: list[str], header: set[str]) -> dict[str, floa
     out: dict[str, float] = {"bias": 1.0}
     for k, s in enumerate(sentences):
         level, cue = certainty.classify(s)
-        out[f"rule={level}"] = out.get(f"rule={level}", 0.0) + 1.0
+        # a share, not a count: a record of 25 quotes is no surer than one of 3 (3-fold CV 0.578 -> 0.587)
+        out[f"rule={level}"] = out.get(f"rule={level}", 0.0) + 1.0 / len(sentences)
         if k == 0:
             out[f"rule0={level}"] = 1.0
         if cue:
