@@ -47,3 +47,17 @@ def test_the_part_of_quotes_its_sentence_and_the_whole_name_stays_an_alias():
     assert "Security and Emergency Division of the Kiryat Adva Municipality" in unit.aliases
     parent = next(e for e in entities if e.name == "Kiryat Adva Municipality")
     assert len(parent.mentions) == 2  # the parent inside the name joins its own later mention
+
+
+def test_unit_and_parent_found_side_by_side_are_one_split_with_the_whole_name():
+    text = ("The phone went to the Digital Forensics Laboratory of the Harbour Resort Police. "
+            "The Harbour Resort Police's Operational Duty Unit kept it. The Ministry of Finance and the City Council met.")
+    found = [_org(text, n) for n in ("Digital Forensics Laboratory", "Harbour Resort Police")]
+    second = text.index("Harbour Resort Police's")
+    found += [Mention(second, second + 21, "Harbour Resort Police", "organization"), _org(text, "Operational Duty Unit"),
+              _org(text, "Ministry of Finance"), _org(text, "City Council")]
+    mentions, splits = unit_names.split(found, text)
+    assert [(s.whole, s.unit.text, s.parent.text) for s in splits] == [
+        ("Digital Forensics Laboratory of the Harbour Resort Police", "Digital Forensics Laboratory", "Harbour Resort Police"),
+        ("Harbour Resort Police's Operational Duty Unit", "Operational Duty Unit", "Harbour Resort Police")]
+    assert mentions == found  # the names themselves stay as found: "and" joins two bodies, not a unit

@@ -87,7 +87,7 @@ class Extractor:
         text = source.text
         short = [(s.start, s.end) for s in segs if s.kind == "short"]
         box = infobox.read(text, short)
-        mentions, splits = unit_names.split(ents.raw_mentions(blocks) + _infobox_mentions(box))
+        mentions, splits = unit_names.split(ents.raw_mentions(blocks) + _infobox_mentions(box), text)
         entity_list, index = ents.group(mentions, text)
         unit_names.add_aliases(entity_list, index, splits)
         doc_country = _document_country(blocks, entity_list, box) or country

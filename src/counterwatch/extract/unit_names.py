@@ -15,6 +15,7 @@ from counterwatch.findings import Evidence, Mention, Relation
 from counterwatch.names import key
 
 PATTERN = "unit_name"  # Relation.pattern of the part_of a name states; the trained layer keeps it
+POSSESSIVE = re.compile(r"['’]s\s+")  # "Shirak Regional Police Department's Operational Duty Unit"
 
 
 @dataclass(frozen=True)
@@ -52,9 +53,31 @@ def _cut(text: str) -> tuple[int, int] | None:
     return None
 
 
-def split(mentions: list[Mention]) -> tuple[list[Mention], list[Split]]:
-    """The mentions with every organization mention that names a unit and its parent cut in two."""
-    out, splits = [], []
+def _qualifies(unit: str, parent: str) -> bool:
+    _, units, parents = _rules()
+    lw = key(unit).split()
+    return len(lw) >= 2 and _ends_in(lw, units) and bool(set(key(parent).split()) & parents)
+
+
+def _adjacent(mentions: list[Mention], text: str) -> list[Split]:
+    """Unit and parent the parser found as two names side by side ("the Digital Forensics Laboratory"
+    | "of the" | "Kotabaru Selatan Resort Police"): the same two actors, and the whole name is theirs."""
+    join = _rules()[0]
+    orgs = sorted((m for m in mentions if m.label == "organization"), key=lambda m: m.start)
+    out = []
+    for a, b in zip(orgs, orgs[1:]):
+        gap = text[a.end:b.start]
+        if 0 < len(gap) <= 12 and join.fullmatch(gap) and _qualifies(a.text, b.text):
+            out.append(Split(text[a.start:b.end], a, b))
+        elif POSSESSIVE.fullmatch(gap) and _qualifies(b.text, a.text):
+            out.append(Split(text[a.start:b.end], b, a))
+    return out
+
+
+def split(mentions: list[Mention], text: str = "") -> tuple[list[Mention], list[Split]]:
+    """The mentions with every organization mention that names a unit and its parent cut in two;
+    with `text`, also the unit and parent found side by side."""
+    out, splits = [], _adjacent(mentions, text) if text else []
     for m in mentions:
         cut = _cut(m.text) if m.label == "organization" and m.end - m.start == len(m.text) else None
         if cut is None:
