@@ -65,6 +65,9 @@ def test_the_place_a_name_is_of_points_to_its_country():
     assert _org_cues(f"The {court} ruled.", court) == [("ID", court)]  # a point of the compass after a known town
     ministry = "Ministry of Interior of Serbia"
     assert _org_cues(f"The {ministry} replied.", ministry) == [("RS", ministry)]
+    chapter = "Open Streets Taiwan"
+    assert _org_cues(f"{chapter} wrote to the bureau.", chapter) == [("TW", chapter)]  # a country's own chapter
+    assert _org_cues("Open Streets Lab wrote to the bureau.", "Open Streets Lab") == []
     town = "Municipality of San Rafael de Oreamuno"
     assert _org_cues(f"The {town} replied.", town) == []  # "San Rafael" alone lies elsewhere; the whole name is unknown
 

@@ -108,6 +108,8 @@ def test_a_related_links_list_ends_the_article(marker):
             "residents who asked who may see the footage.")
     text = f"{body}\n\n{marker}\n- Police in Dunmere buy face recognition cameras from Optivance.\n"
     assert [text[a:b] for a, b in body_spans(text)] == [body]
+    listed = f"{body}\n\nRelated releases: Lumenwatch wins award | Lumenwatch opens Dubai office\n\n{body}\n"
+    assert [listed[a:b] for a, b in body_spans(listed)] == [body, body]  # a link list on one line is debris wherever it stands
     assert body_spans(f"{body}\n\nRelated links are listed in the annex to the council's decision of 4 May.\n")[1:]  # a sentence, not a marker
 
 

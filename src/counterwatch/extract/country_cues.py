@@ -134,6 +134,10 @@ def _country_in_name(ent: Span) -> str | None:
             c = places.country_of(head) or (places.country_of_demonym(head) if n == 1 else None)
             if c:
                 return c
+    for n in (2, 1):  # "Open Streets Taiwan", "Amnesty International Kenya": a country's own chapter
+        tail = " ".join(t.text for t in toks[-n:])
+        if len(toks) > n and places.is_country(tail):
+            return places.country_of(tail)
     return _country_after_of(toks)
 
 
