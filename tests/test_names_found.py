@@ -1,5 +1,5 @@
 """Names the parser finds but the rule pass used to lose: persons of Title Case lists (a minutes'
-attendance, a bench), a title that makes an 'organization' a person, names cut after a joining word."""
+attendance, a bench), a title that makes an 'organization' a person, names cut after a joining word; and the one-word bodies that are no names."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from spacy.tokens import Doc
 
 from counterwatch.data import load
 from counterwatch.extract import Extractor
-from counterwatch.extract.entities import Block, _name_end, _titled_person, raw_mentions
+from counterwatch.extract.entities import Block, _name_end, _titled_person, group, raw_mentions
+from counterwatch.findings import Mention
 from counterwatch.ingest.source import Source
 
 MINUTES = """Minutes of the Ordinary Meeting of the Valdoria Town Council, held 3 March 2024.
@@ -59,3 +60,17 @@ def test_a_name_extended_both_ways_keeps_exact_offsets():
     text = " " * offset + doc.text
     found = [m for m in raw_mentions([Block(doc, offset)]) if m.label == "organization"]
     assert [(m.text, text[m.start:m.end]) for m in found] == [("Korva Metro Police of Puerto Alegre",) * 2]
+
+
+def _org_at(text: str, name: str) -> Mention:
+    start = text.index(name)
+    return Mention(start, start + len(name), name, "organization")
+
+
+def test_a_body_named_by_one_generic_word_is_no_entity_unless_part_of_a_fuller_name():
+    text = "The Kisumu County Assembly met. The House asked the Committee. The Assembly agreed."
+    found = [_org_at(text, "Kisumu County Assembly"), _org_at(text, "House"), _org_at(text, "Committee")]
+    last = text.rindex("Assembly")
+    found.append(Mention(last, last + len("Assembly"), "Assembly", "organization"))
+    entities, _ = group(found, text)
+    assert [(e.name, e.aliases) for e in entities] == [("Kisumu County Assembly", ["Assembly"])]

@@ -61,3 +61,4 @@ def test_unit_and_parent_found_side_by_side_are_one_split_with_the_whole_name():
         ("Digital Forensics Laboratory of the Harbour Resort Police", "Digital Forensics Laboratory", "Harbour Resort Police"),
         ("Harbour Resort Police's Operational Duty Unit", "Operational Duty Unit", "Harbour Resort Police")]
     assert mentions == found  # the names themselves stay as found: "and" joins two bodies, not a unit
+

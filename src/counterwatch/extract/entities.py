@@ -334,6 +334,8 @@ def _mark_media(entities: list[Entity], text: str, cfg: dict) -> None:
 def _keep(e: Entity, cfg: dict) -> bool:
     if e.type == "organization" and e.kind is None and e.name.split()[-1].lower() in cfg["program_suffixes"]:
         return False
+    if e.type == "organization" and re.sub(r"^the\s+", "", e.name.lower()) in cfg["bare_bodies"]:
+        return False
     if e.type == "person":
         return len(e.name.split()) >= cfg["min_person_tokens"]
     if e.type == "place":
