@@ -74,3 +74,12 @@ def test_a_body_named_by_one_generic_word_is_no_entity_unless_part_of_a_fuller_n
     found.append(Mention(last, last + len("Assembly"), "Assembly", "organization"))
     entities, _ = group(found, text)
     assert [(e.name, e.aliases) for e in entities] == [("Kisumu County Assembly", ["Assembly"])]
+
+
+def test_a_company_named_with_its_home_is_the_company_and_the_place():
+    from counterwatch.extract import company_homes
+    text = "The kit came from Ocula Sensors Co. of South Korea, and the Bank of America paid."
+    found = company_homes.split([_org_at(text, "Ocula Sensors Co. of South Korea"), _org_at(text, "Bank of America")])
+    assert [(m.text, m.label, text[m.start:m.end]) for m in found] == [
+        ("Ocula Sensors Co.", "organization", "Ocula Sensors Co."), ("South Korea", "place", "South Korea"),
+        ("Bank of America", "organization", "Bank of America")]

@@ -7,7 +7,7 @@ from collections import Counter
 
 from pathlib import Path
 
-from counterwatch.extract import chunks, coreference, country_cues, dates, deployments, duplicates, entities as ents, infobox, person_fields, places, relations, technologies, unit_names
+from counterwatch.extract import chunks, company_homes, coreference, country_cues, dates, deployments, duplicates, entities as ents, infobox, person_fields, places, relations, technologies, unit_names
 from counterwatch.extract.features import Context
 from counterwatch.extract.learned import Refiner, default_model_dir
 from counterwatch.extract.nlp import load_nlp
@@ -87,7 +87,8 @@ class Extractor:
         text = source.text
         short = [(s.start, s.end) for s in segs if s.kind == "short"]
         box = infobox.read(text, short)
-        mentions, splits = unit_names.split(ents.raw_mentions(blocks) + _infobox_mentions(box) + person_fields.mentions(text, short), text)
+        found = company_homes.split(ents.raw_mentions(blocks)) + _infobox_mentions(box) + person_fields.mentions(text, short)
+        mentions, splits = unit_names.split(found, text)
         entity_list, index = ents.group(mentions, text)
         unit_names.add_aliases(entity_list, index, splits)
         doc_country = _document_country(blocks, entity_list, box) or country
