@@ -39,24 +39,20 @@ def _ends_in(words: list[str], heads: set[str]) -> bool:
     return any(" ".join(words[-n:]) in heads for n in (1, 2) if len(words) >= n)
 
 
-def _cut(text: str) -> tuple[int, int] | None:
-    """(end of unit, start of parent) in `text`, at the first join whose two sides qualify."""
-    join, units, parents = _rules()
-    for m in join.finditer(text):
-        left, right = text[:m.start()], text[m.end():]
-        lw, rw = key(left).split(), key(right).split()
-        if len(lw) < 2 or not right[:1].isupper() or not _ends_in(lw, units):
-            continue
-        if not set(rw) & parents:
-            continue
-        return m.start(), m.end()
-    return None
-
-
 def _qualifies(unit: str, parent: str) -> bool:
+    """A unit's name ends in a unit head (two words at least); its parent's holds a parent head."""
     _, units, parents = _rules()
     lw = key(unit).split()
     return len(lw) >= 2 and _ends_in(lw, units) and bool(set(key(parent).split()) & parents)
+
+
+def _cut(text: str) -> tuple[int, int] | None:
+    """(end of unit, start of parent) in `text`, at the first join whose two sides qualify."""
+    for m in _rules()[0].finditer(text):
+        right = text[m.end():]
+        if right[:1].isupper() and _qualifies(text[:m.start()], right):
+            return m.start(), m.end()
+    return None
 
 
 def _adjacent(mentions: list[Mention], text: str) -> list[Split]:
