@@ -83,3 +83,23 @@ def test_a_company_named_with_its_home_is_the_company_and_the_place():
     assert [(m.text, m.label, text[m.start:m.end]) for m in found] == [
         ("Ocula Sensors Co.", "organization", "Ocula Sensors Co."), ("South Korea", "place", "South Korea"),
         ("Bank of America", "organization", "Bank of America")]
+
+
+_ALIASES = """
+from counterwatch.extract.entities import group
+from counterwatch.findings import Mention
+text = "Hong Kong. Hong Kong. HONG KONG. Hong-Kong. hong kong."
+spans = [(0, 9), (11, 20), (22, 31), (33, 42), (44, 53)]
+entities, _ = group([Mention(a, b, text[a:b], "place") for a, b in spans], text)
+print(entities[0].aliases)
+"""
+
+
+def test_aliases_of_equal_length_come_out_in_one_order_whatever_the_hash_seed():
+    import os
+    import subprocess
+    import sys
+
+    runs = {subprocess.run([sys.executable, "-c", _ALIASES], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(1, 9)}
+    assert runs == {"['HONG KONG', 'Hong-Kong', 'hong kong']\n"}

@@ -40,6 +40,11 @@ class Entity:
     protected_cue: str | None = None  # why this person is suggested as protected (victim, detainee, ...)
 
 
+def alias_order(names: set[str]) -> list[str]:
+    """Shortest first, then by spelling: a set's own order changes with PYTHONHASHSEED, exports must not."""
+    return sorted(names, key=lambda a: (len(a), a))
+
+
 @dataclass
 class Deployment:
     name: str

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from counterwatch.extract import duplicates
-from counterwatch.findings import Entity, Evidence, Extraction
+from counterwatch.findings import Entity, Evidence, Extraction, alias_order
 
 BREAKS = ("\n\n", "\n", ". ", "? ", "! ", "; ", " ")  # preferred cut points, best first
 
@@ -72,7 +72,7 @@ class Merged:
                 self.entities[e.name] = e
                 continue
             home.mentions.extend(e.mentions)
-            home.aliases = sorted(set(home.aliases) | set(e.aliases), key=len)
+            home.aliases = alias_order(set(home.aliases) | set(e.aliases))
             home.country = home.country or e.country
             home.kind = home.kind or e.kind
             home.protected_cue = home.protected_cue or e.protected_cue

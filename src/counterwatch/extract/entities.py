@@ -13,7 +13,7 @@ from spacy.tokens import Doc
 from counterwatch.data import load
 from counterwatch.extract import places
 from counterwatch.extract.nlp import lemma
-from counterwatch.findings import Entity, Mention
+from counterwatch.findings import Entity, Mention, alias_order
 from counterwatch.names import acronym, key
 
 _DEFINED_ALIAS = re.compile(r"\s*\((?:the\s+)?[“\"']?([A-Z][\w.&'’ -]{1,30}?)[”\"']?\)")
@@ -234,7 +234,7 @@ def group(mentions: list[Mention], text: str) -> tuple[list[Entity], dict[tuple[
         elif etype == "organization" and places.country_of(name) and labels["place"] >= labels["organization"] - 1:
             etype = "place"
         surface = {text[m.start:m.end] for m in ms} - {name}
-        entities.append(Entity(name=name, type=etype, aliases=sorted(surface, key=len), mentions=list(ms),
+        entities.append(Entity(name=name, type=etype, aliases=alias_order(surface), mentions=list(ms),
                                kind=gaz.get(name, {}).get("kind")))
     entities = _merge_parts(entities)
     _add_defined_aliases(entities, text)
@@ -267,7 +267,7 @@ def _merge_parts(entities: list[Entity]) -> list[Entity]:
 
 def _absorb(home: Entity, e: Entity) -> None:
     """`e` is another name of `home`: its names become aliases, its mentions home's."""
-    home.aliases = sorted({*home.aliases, e.name, *e.aliases} - {home.name}, key=len)
+    home.aliases = alias_order({*home.aliases, e.name, *e.aliases} - {home.name})
     have = {(m.start, m.end) for m in home.mentions}
     home.mentions.extend(m for m in e.mentions if (m.start, m.end) not in have)
 
