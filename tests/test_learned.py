@@ -259,3 +259,15 @@ def test_fine_tuned_ner_is_what_extraction_runs_with(tmp_path):
     tuned, stock = Extractor(model_dir=None, ner=tmp_path / "ner").nlp, Extractor(model_dir=None, ner=None).nlp
     assert (name, "ORG") not in {(e.text, e.label_) for e in stock(probe).ents}
     assert (name, "ORG") in {(e.text, e.label_) for e in tuned(probe).ents}
+
+
+def test_a_deployment_is_described_against_the_earlier_ones_of_its_country(extractor):
+    # a second program has its own operator, year and section; the keep model needs these contrasts
+    from counterwatch.extract import features as F
+    text = ("The Harlow Police Service has used face recognition cameras at the central station since 2021.\n\n"
+            "Separately, the Kestrel Border Agency began running face recognition gates at Harlow airport in 2024.")
+    x, ctx = extractor.contexts([Source(uri="t.txt", text=text)])[0]
+    assert [d.operators for d in ctx.deployments] == [["Harlow Police Service"], ["Kestrel Border Agency"]]
+    first, second = (F.deployment_features(ctx, k) for k in (0, 1))
+    assert "vs=first" in first and not any(f.startswith("vs_") for f in first)
+    assert {"vs_ops=disjoint", "vs_year=differs", "vs_techs=shared", "vs_gap=section"} <= set(second)

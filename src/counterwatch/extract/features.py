@@ -370,12 +370,38 @@ def deployment_features(ctx: Context, k: int) -> dict[str, float]:
     first = ctx.sentence_at(dep.evidence[0].start) if dep.evidence else 0
     out[f"position={min(4, 5 * first // max(1, len(ctx.spans)))}"] = 1.0
     out[f"rank={min(k, 4)}"] = 1.0
+    _contrast(ctx, dep, [d for d in ctx.deployments[:k] if d.country == dep.country], out)
     for s in dep.evidence[:6]:
         level, _ = certainty.classify(s.quote)
         out[f"rule={level}"] = out.get(f"rule={level}", 0.0) + 1.0
         for w in set(words(s.quote)):
             out[f"w={w}"] = 1.0
     return out
+
+
+def _overlap(mine: list[str], theirs: list[str]) -> str:
+    if not mine or not theirs:
+        return "missing"
+    return "shared" if set(mine) & set(theirs) else "disjoint"
+
+
+def _contrast(ctx: Context, dep: Deployment, before: list[Deployment], out: dict[str, float]) -> None:
+    """How a deployment differs from the earlier ones of its country: a second program has its own
+    operator, place, year or section, a second record of the same one shares them."""
+    if not before:
+        out["vs=first"] = 1.0
+        return
+    out[f"vs_ops={_overlap(dep.operators, [n for d in before for n in d.operators])}"] = 1.0
+    out[f"vs_places={_overlap(dep.places, [n for d in before for n in d.places])}"] = 1.0
+    out[f"vs_techs={_overlap(dep.technologies, [t for d in before for t in d.technologies])}"] = 1.0
+    years = {str(d.start)[:4] for d in before if d.start}
+    out[f"vs_year={'missing' if not dep.start or not years else 'same' if str(dep.start)[:4] in years else 'differs'}"] = 1.0
+    if dep.evidence:
+        last = max((ev.end for d in before for ev in d.evidence if ev.end <= dep.evidence[0].start), default=None)
+        if last is not None:
+            gap = ctx.text[last:dep.evidence[0].start]
+            out[f"vs_gap={'section' if gap.count(chr(10)) >= 2 else 'paragraph' if chr(10) in gap else 'same'}"] = 1.0
+            out[f"vs_sentences={min(ctx.sentence_at(dep.evidence[0].start) - ctx.sentence_at(last), 6)}"] = 1.0
 
 
 def entity_features(ctx: Context, e: Entity) -> dict[str, float]:
