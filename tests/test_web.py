@@ -96,3 +96,22 @@ def _until_failed(client, url: str, seconds: float = 60):
 def test_openapi_lists_the_api(client):
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/api/search", "/api/stats", "/api/sources/{source_id}", "/api/claims/{claim_id}/review"} <= set(paths)
+
+
+def test_record_api_lists_as_many_claims_per_value_as_asked_within_the_limit(tmp_path, extractor):
+    from counterwatch.limits import LIMITS
+
+    engine = connect(f"sqlite:///{tmp_path / 'claims.sqlite'}")
+    for i in range(3):
+        src = Source(uri=f"r{i}.txt", text=f"Report {i}. Police in Tallinn deployed facial recognition cameras supplied by Hikvision.")
+        store_extraction(engine, src, extractor(src))
+    client = TestClient(create_app(engine, open_editing=True), base_url="http://127.0.0.1:8000")
+    with engine.connect() as conn:
+        hikvision = conn.exec_driver_sql("SELECT id FROM entity WHERE name = 'Hikvision'").scalar_one()
+    url = f"/api/entities/{hikvision}"
+    (mention,) = client.get(url).json()["fields"]["mention"]
+    assert len(mention["claims"]) == mention["claims_total"] == 3
+    (mention,) = client.get(url, params={"claims": 2}).json()["fields"]["mention"]
+    assert len(mention["claims"]) == 2 and mention["claims_total"] == 3
+    for bad in (0, LIMITS.claims_per_value_max + 1):
+        assert client.get(url, params={"claims": bad}).status_code in (400, 422)

@@ -1,7 +1,8 @@
 """The annotated training corpus: load it, check it, and split it by a fixed seed.
 
-Standard library only, so annotators can check their files without the project installed:
-    python3 src/counterwatch/learn/corpus.py corpus/        # check every document
+Standard library, PyYAML and the register's vocabulary (`counterwatch/register.py`) only, so annotators can
+check their files without installing the project, from the repository's root:
+    PYTHONPATH=src python3 src/counterwatch/learn/corpus.py corpus/        # check every document
 """
 
 from __future__ import annotations

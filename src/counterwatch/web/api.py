@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, Response, UploadFile
 from pydantic import BaseModel
@@ -48,22 +49,28 @@ def get_deployments(limit: int = bounded_int(50, 500), db: Engine = Depends(engi
     return listing.latest_deployments(db, who, limit)
 
 
-def _record(db: Engine, who: Viewer, record_type: str, record_id: int) -> dict:
-    record = records.show(db, who, record_type, record_id)
+ClaimsPerValue = Annotated[int, Query(ge=1, le=LIMITS.claims_per_value_max,
+                                      description="claims listed under each value (the rest are counted)")]
+
+
+def _record(db: Engine, who: Viewer, record_type: str, record_id: int, claims: int) -> dict:
+    record = records.show(db, who, record_type, record_id, per_value=claims)
     if record is None:
         raise HTTPException(404, f"no {record_type} {record_id}")
     return record
 
 
 @router.get("/deployments/{record_id}")
-def get_deployment(record_id: RecordId, db: Engine = Depends(engine), who: Viewer = Depends(viewer)) -> dict:
+def get_deployment(record_id: RecordId, claims: ClaimsPerValue = records.CLAIMS_PER_VALUE,
+                   db: Engine = Depends(engine), who: Viewer = Depends(viewer)) -> dict:
     """A deployment: each field with the claims (quote, source, certainty) behind it; conflicts flagged."""
-    return _record(db, who, "deployment", record_id)
+    return _record(db, who, "deployment", record_id, claims)
 
 
 @router.get("/entities/{record_id}")
-def get_entity(record_id: RecordId, db: Engine = Depends(engine), who: Viewer = Depends(viewer)) -> dict:
-    return _record(db, who, "entity", record_id)
+def get_entity(record_id: RecordId, claims: ClaimsPerValue = records.CLAIMS_PER_VALUE,
+               db: Engine = Depends(engine), who: Viewer = Depends(viewer)) -> dict:
+    return _record(db, who, "entity", record_id, claims)
 
 
 @router.get("/sources/{source_id}")
