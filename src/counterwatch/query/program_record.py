@@ -38,11 +38,12 @@ def sources(session: Session, source_ids: set[int], counts: dict[int, int]) -> l
 def consolidate(session: Session, viewer: Viewer, members: list[int]) -> dict:
     """Sources, current status and cross-source conflicts of the deployment made of `members`."""
     mine = (t.Claim.record_type == "deployment", t.Claim.record_id.in_(members), viewer.visible())
-    counts = dict(session.execute(select(t.Claim.source_id, func.count()).where(*mine).group_by(t.Claim.source_id)).all())
+    conn = session.connection()  # Core execution of column selects: no ORM row processing
+    counts = dict(conn.execute(select(t.Claim.source_id, func.count()).where(*mine).group_by(t.Claim.source_id)).all())
     listed = sources(session, set(counts), counts)
     dated = {s["source_id"]: s["published"] for s in listed}
     denied = select(t.Claim.field).where(*mine, t.Claim.certainty == REGISTER.denied)
-    claims = session.execute(select(t.Claim.id, t.Claim.field, t.Claim.value, t.Claim.certainty, t.Claim.source_id)
+    claims = conn.execute(select(t.Claim.id, t.Claim.field, t.Claim.value, t.Claim.certainty, t.Claim.source_id)
                              .where(*mine, or_(t.Claim.field.in_(SINGLE_VALUED), t.Claim.field.in_(denied)))
                              .order_by(t.Claim.id)).all()
     return {"sources": listed, "status": _status(claims, dated), "conflict_details": _conflicts(claims)}
