@@ -271,3 +271,29 @@ def test_a_deployment_is_described_against_the_earlier_ones_of_its_country(extra
     first, second = (F.deployment_features(ctx, k) for k in (0, 1))
     assert "vs=first" in first and not any(f.startswith("vs_") for f in first)
     assert {"vs_ops=disjoint", "vs_year=differs", "vs_techs=shared", "vs_gap=section"} <= set(second)
+
+
+def test_an_installer_named_sentences_later_is_a_role_candidate_of_the_nearest_deployment(extractor):
+    from counterwatch.extract import features as F
+    text = ("The Harlow Police Service has used face recognition cameras in London since 2021. "
+            "The programme covers the central station. Officers said it had helped in several cases. "
+            "The installation was carried out by Vantix Ltd, a local integrator.")
+    far = _model(["none", "operator", "supplier"], {"rule_operator": [0, 6, 0], "in_far": [0, 0, 6]}, [2, 0, 0])
+    x, ctx = extractor.contexts([Source(uri="t.txt", text=text)])[0]
+    dep = next(d for d in ctx.deployments if "face_recognition" in d.technologies)
+    assert "Vantix Ltd" not in {m for i in ctx.pool(dep) for _, _, m in ctx.by_sentence[i]}
+    assert "Vantix Ltd" in F.role_candidates(ctx, dep)
+    never = _model(["none", "supplies>"], {}, [9, 0])
+    Refiner({"roles": far, "relations": never}, {"operator": 0.5, "supplier": 0.5, "keep_rule": 0.9, "relation": 0.5}, "t").refine(ctx)
+    dep = next(d for d in ctx.deployments if "face_recognition" in d.technologies)
+    assert dep.operators == ["Harlow Police Service"] and dep.suppliers == ["Vantix Ltd"]
+    assert any("carried out by Vantix Ltd" in e.quote for e in dep.evidence)  # the supplier is cited
+    rel = [r for r in ctx.relations if r.predicate == "supplies"]
+    assert [(r.subject, r.object) for r in rel] == [("Vantix Ltd", "Harlow Police Service")]
+    assert "carried out by Vantix Ltd" in rel[0].evidence.quote
+    # a second deployment told right before the installer's sentence claims it: it is nearer
+    text2 = text.replace("Officers said", "Since 2023 the Kestrel Border Agency has run drones over the port. Officers said")
+    x, ctx = extractor.contexts([Source(uri="t.txt", text=text2)])[0]
+    first = next(d for d in ctx.deployments if "face_recognition" in d.technologies)
+    second = next(d for d in ctx.deployments if "drone" in d.technologies)
+    assert "Vantix Ltd" not in F.role_candidates(ctx, first) and "Vantix Ltd" in F.role_candidates(ctx, second)

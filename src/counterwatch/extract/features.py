@@ -22,6 +22,7 @@ WINDOW_WORDS = 4  # words each side of a mention that describe its context
 MAX_PAIR_GAP = 6  # mentions apart two ends of a relation candidate may stand
 CROSS_MENTIONS = 3  # mentions of each of two adjacent sentences paired across them (35 of 109 dev relations)
 CUE_KINDS = ("entity", "place", "org", "name", "demonym", "based", "currency", "civic", "company", "header", "shape")
+FAR_SENTENCES = 6  # sentences from its quotes a deployment's installer or vendor may still be named
 SHORT_SENTENCES = 4  # a text this short is a summary: its first actor is most often the one it is about
 HEADER_CHARS = 600  # start of the page whose words hint at its genre (tender, ruling, minutes)
 _WORD = re.compile(r"[a-z][a-z'-]+|\d{4}")
@@ -86,10 +87,26 @@ class Context:
         sent, off = self.sents[i]
         return sent.doc.char_span(a - off, b - off, alignment_mode="expand")
 
+    def core(self, dep: Deployment) -> list[int]:
+        """The sentences a deployment's quotes are."""
+        return sorted({self.sentence_at(ev.start) for ev in dep.evidence} - {-1})
+
     def pool(self, dep: Deployment) -> list[int]:
         """Sentences a deployment rests on, with their neighbours: where its actors are named."""
-        core = sorted({self.sentence_at(ev.start) for ev in dep.evidence} - {-1})
-        return sorted({j for i in core for j in (i - 1, i, i + 1) if 0 <= j < len(self.spans)})
+        return sorted({j for i in self.core(dep) for j in (i - 1, i, i + 1) if 0 <= j < len(self.spans)})
+
+    def reach(self, dep: Deployment) -> list[int]:
+        """The pool, and past it the sentences up to FAR_SENTENCES from the deployment's quotes that
+        are no nearer to another deployment's: a report names the installer a few sentences on ("The
+        installation was carried out by X"); 35 of 188 dev-split suppliers stood only there."""
+        core = self.core(dep)
+        others = [c for c in (self.core(d) for d in self.deployments if d is not dep) if c]
+        out = set(self.pool(dep))
+        for j in range(max(0, core[0] - FAR_SENTENCES), min(len(self.spans), core[-1] + FAR_SENTENCES + 1)) if core else ():
+            dist = min(abs(j - i) for i in core)
+            if dist <= FAR_SENTENCES and all(dist <= min(abs(j - i) for i in c) for c in others):
+                out.add(j)
+        return sorted(out)
 
 
 def words(text: str) -> list[str]:
@@ -150,8 +167,10 @@ def _mention_context(ctx: Context, i: int, a: int, b: int, prefix: str, out: dic
     out[f"{prefix}rule={r or 'none'}"] = 1.0
 
 
-def role_features(ctx: Context, dep: Deployment, name: str, pool: list[int], core: set[int]) -> dict[str, float]:
-    """Is `name` the operator, the supplier or neither of `dep`? Summed over its mentions near it."""
+def role_features(ctx: Context, dep: Deployment, name: str, pool: list[int], core: set[int],
+                  far: list[int] = ()) -> dict[str, float]:
+    """Is `name` the operator, the supplier or neither of `dep`? Summed over its mentions near it
+    (`pool`), and apart over those further on (`far`: the rest of `ctx.reach`)."""
     e = ctx.entities[name]
     out: dict[str, float] = {"bias": 1.0}
     _name_features("", e, out)
@@ -168,6 +187,11 @@ def role_features(ctx: Context, dep: Deployment, name: str, pool: list[int], cor
             where = "core" if i in core else "near"
             out[f"in_{where}"] = out.get(f"in_{where}", 0.0) + 1.0
             _mention_context(ctx, i, a, b, "m:", out)
+    for i in far:
+        for a, b, m in ctx.by_sentence[i]:
+            if m == name:
+                out["in_far"] = out.get("in_far", 0.0) + 1.0
+                _mention_context(ctx, i, a, b, "f:", out)
     out["mentions_doc"] = min(len(e.mentions), 10) / 10
     # an incident summary of a few sentences opens with the actor it is about
     short = "short:" if len(ctx.spans) <= SHORT_SENTENCES else ""
@@ -187,10 +211,17 @@ def role_features(ctx: Context, dep: Deployment, name: str, pool: list[int], cor
 
 
 def role_candidates(ctx: Context, dep: Deployment) -> list[str]:
-    """Organizations and persons named in a deployment's sentences or next to them."""
+    """Organizations and persons named in a deployment's sentences or next to them, and organizations further in its reach."""
     pool = ctx.pool(dep)
     names = [m for i in pool for _, _, m in ctx.by_sentence[i] if ctx.entities[m].type != "place"]
-    return list(dict.fromkeys([*names, *dep.operators, *dep.suppliers]))
+    far = [m for i in far_sentences(ctx, dep) for _, _, m in ctx.by_sentence[i] if ctx.entities[m].type == "organization"]
+    return list(dict.fromkeys([*names, *dep.operators, *dep.suppliers, *far]))
+
+
+def far_sentences(ctx: Context, dep: Deployment) -> list[int]:
+    """The sentences of a deployment's reach past its pool, where only organizations are candidates."""
+    pool = set(ctx.pool(dep))
+    return [i for i in ctx.reach(dep) if i not in pool]
 
 
 def _path(t1: Token, t2: Token) -> str:

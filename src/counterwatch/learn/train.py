@@ -102,10 +102,10 @@ def role_examples(shared: Path, p: Parsed, ctx: F.Context) -> list[tuple[dict, s
     for dep in ctx.deployments:
         g = matched.get(id(dep))
         ops, sups = (g.get("operators", []), g.get("suppliers", [])) if g else (all_ops, all_sups)
-        pool, core = ctx.pool(dep), {ctx.sentence_at(ev.start) for ev in dep.evidence}
+        pool, core, far = ctx.pool(dep), set(ctx.core(dep)), F.far_sentences(ctx, dep)
         for name in F.role_candidates(ctx, dep):
             label = "operator" if lab.matches(name, ops) else "supplier" if lab.matches(name, sups) else "none"
-            out.append((F.role_features(ctx, dep, name, pool, core), label))
+            out.append((F.role_features(ctx, dep, name, pool, core, far), label))
     return out
 
 
