@@ -297,18 +297,3 @@ def test_an_installer_named_sentences_later_is_a_role_candidate_of_the_nearest_d
     first = next(d for d in ctx.deployments if "face_recognition" in d.technologies)
     second = next(d for d in ctx.deployments if "drone" in d.technologies)
     assert "Vantix Ltd" not in F.role_candidates(ctx, first) and "Vantix Ltd" in F.role_candidates(ctx, second)
-
-
-def test_tuning_keeps_the_default_unless_a_value_is_clearly_better_on_dev(monkeypatch):
-    # keep_rule (default 0.9) scores a hair better at 0.35: noise, the default stays; the operator
-    # threshold (default 0.5) scores clearly better at 0.35: it moves
-    keys = ("deployments", "technologies", "entities", "relations")
-
-    def fake(shared, refiner):
-        th = refiner.thresholds
-        ops = 0.60 + (0.004 if th["keep_rule"] == 0.35 else 0.0) + (0.05 if th["operator"] == 0.35 else 0.0)
-        return {**{k: {"f1": 0.5} for k in keys}, "operators": {"f1": ops}, "start_year": 0.5}
-    monkeypatch.setattr(T, "predict", lambda dev, refiner: refiner)
-    monkeypatch.setattr(T, "score", fake)
-    th = T.tune(SHARED, [], {}, lambda line: None)
-    assert th["keep_rule"] == 0.9 and th["operator"] == 0.35
