@@ -39,6 +39,12 @@ def test_backup_and_restore(engine, extractor, tmp_path):
     assert stats(engine) == before
 
 
+def _claims_per_uri(engine) -> dict[str, int]:
+    with Session(engine) as s:
+        return dict(s.execute(select(t.Source.uri, func.count(t.Claim.id)).join(t.Claim, t.Claim.source_id == t.Source.id)
+                              .group_by(t.Source.uri)).all())
+
+
 def test_sigkill_during_ingest_loses_nothing_committed(tmp_path):
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -56,18 +62,14 @@ def test_sigkill_during_ingest_loses_nothing_committed(tmp_path):
     proc.wait()
     stored = stats(engine)["sources"]
     assert 5 <= stored < 60, stored  # killed mid-batch
-    with Session(engine) as s:
-        per_uri = dict(s.execute(select(t.Source.uri, func.count(t.Claim.id)).join(t.Claim, t.Claim.source_id == t.Source.id)
-                                 .group_by(t.Source.uri)).all())
+    per_uri = _claims_per_uri(engine)
     assert len(per_uri) == stored
     # every stored document has all its claims: as many as storing it alone, in one piece, gives
     reference, extract = connect(f"sqlite:///{tmp_path / 'reference.sqlite'}"), Extractor()
     for uri in per_uri:
         src = Source(uri=uri, text=Path(uri).read_text(encoding="utf-8"))
         store_extraction(reference, src, extract(src))
-    with Session(reference) as s:
-        assert dict(s.execute(select(t.Source.uri, func.count(t.Claim.id)).join(t.Claim, t.Claim.source_id == t.Source.id)
-                              .group_by(t.Source.uri)).all()) == per_uri
+    assert _claims_per_uri(reference) == per_uri
     again = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True)  # resumes
     assert stats(engine)["sources"] == 60  # nothing lost, nothing stored twice
     # what was stored is recognised before extraction, so a resumed archive costs the model nothing twice

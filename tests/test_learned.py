@@ -282,7 +282,7 @@ def test_an_installer_named_sentences_later_is_a_role_candidate_of_the_nearest_d
     x, ctx = extractor.contexts([Source(uri="t.txt", text=text)])[0]
     dep = next(d for d in ctx.deployments if "face_recognition" in d.technologies)
     assert "Vantix Ltd" not in {m for i in ctx.pool(dep) for _, _, m in ctx.by_sentence[i]}
-    assert "Vantix Ltd" in F.role_candidates(ctx, dep)
+    assert "Vantix Ltd" in F.role_candidates(ctx, dep, ctx.pool(dep), F.far_sentences(ctx, dep))
     never = _model(["none", "supplies>"], {}, [9, 0])
     Refiner({"roles": far, "relations": never}, {"operator": 0.5, "supplier": 0.5, "keep_rule": 0.9, "relation": 0.5}, "t").refine(ctx)
     dep = next(d for d in ctx.deployments if "face_recognition" in d.technologies)
@@ -296,4 +296,6 @@ def test_an_installer_named_sentences_later_is_a_role_candidate_of_the_nearest_d
     x, ctx = extractor.contexts([Source(uri="t.txt", text=text2)])[0]
     first = next(d for d in ctx.deployments if "face_recognition" in d.technologies)
     second = next(d for d in ctx.deployments if "drone" in d.technologies)
-    assert "Vantix Ltd" not in F.role_candidates(ctx, first) and "Vantix Ltd" in F.role_candidates(ctx, second)
+    def candidates(d):
+        return F.role_candidates(ctx, d, ctx.pool(d), F.far_sentences(ctx, d))
+    assert "Vantix Ltd" not in candidates(first) and "Vantix Ltd" in candidates(second)

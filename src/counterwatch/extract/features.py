@@ -99,10 +99,11 @@ class Context:
         """The pool, and past it the sentences up to FAR_SENTENCES from the deployment's quotes that
         are no nearer to another deployment's: a report names the installer a few sentences on ("The
         installation was carried out by X"); 35 of 188 dev-split suppliers stood only there."""
-        core = self.core(dep)
+        core, out = self.core(dep), set(self.pool(dep))
+        if not core:
+            return sorted(out)
         others = [c for c in (self.core(d) for d in self.deployments if d is not dep) if c]
-        out = set(self.pool(dep))
-        for j in range(max(0, core[0] - FAR_SENTENCES), min(len(self.spans), core[-1] + FAR_SENTENCES + 1)) if core else ():
+        for j in range(max(0, core[0] - FAR_SENTENCES), min(len(self.spans), core[-1] + FAR_SENTENCES + 1)):
             dist = min(abs(j - i) for i in core)
             if dist <= FAR_SENTENCES and all(dist <= min(abs(j - i) for i in c) for c in others):
                 out.add(j)
@@ -210,12 +211,12 @@ def role_features(ctx: Context, dep: Deployment, name: str, pool: list[int], cor
     return out
 
 
-def role_candidates(ctx: Context, dep: Deployment) -> list[str]:
-    """Organizations and persons named in a deployment's sentences or next to them, and organizations further in its reach."""
-    pool = ctx.pool(dep)
+def role_candidates(ctx: Context, dep: Deployment, pool: list[int], far: list[int]) -> list[str]:
+    """Organizations and persons named in a deployment's sentences or next to them (`pool`), and
+    organizations further in its reach (`far`, from `far_sentences`)."""
     names = [m for i in pool for _, _, m in ctx.by_sentence[i] if ctx.entities[m].type != "place"]
-    far = [m for i in far_sentences(ctx, dep) for _, _, m in ctx.by_sentence[i] if ctx.entities[m].type == "organization"]
-    return list(dict.fromkeys([*names, *dep.operators, *dep.suppliers, *far]))
+    further = [m for i in far for _, _, m in ctx.by_sentence[i] if ctx.entities[m].type == "organization"]
+    return list(dict.fromkeys([*names, *dep.operators, *dep.suppliers, *further]))
 
 
 def far_sentences(ctx: Context, dep: Deployment) -> list[int]:

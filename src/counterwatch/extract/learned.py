@@ -133,7 +133,7 @@ class Refiner:
     def role_scores(self, ctx: F.Context, dep) -> dict[str, dict[str, float]]:
         pool, core, far = ctx.pool(dep), set(ctx.core(dep)), F.far_sentences(ctx, dep)
         return {name: self.models["roles"].proba(F.role_features(ctx, dep, name, pool, core, far))
-                for name in F.role_candidates(ctx, dep)}
+                for name in F.role_candidates(ctx, dep, pool, far)}
 
     def _roles(self, ctx: F.Context, dep) -> None:
         scores = self.role_scores(ctx, dep)
@@ -248,11 +248,12 @@ class Refiner:
         """A deployment's supplier supplies its operator: cite the sentence naming both, or the one naming the supplier."""
         out = []
         for dep in ctx.deployments:
+            reach = ctx.reach(dep) if dep.suppliers and dep.operators else []
             for s in dep.suppliers:
                 for o in dep.operators:
                     if (s, o) in have or ctx.entities[s].type != "organization":
                         continue
-                    named = [i for i in ctx.reach(dep) if s in {m for _, _, m in ctx.by_sentence[i]}]
+                    named = [i for i in reach if s in {m for _, _, m in ctx.by_sentence[i]}]
                     # the sentence naming both, else the one stating the supply ("installed by S")
                     i = next((i for i in named if o in {m for _, _, m in ctx.by_sentence[i]}), named[0] if named else None)
                     if i is not None:
@@ -287,8 +288,9 @@ def _fold(deps: list, keep: list[bool]) -> list:
 def _cite_actors(ctx: F.Context, dep, names: list[str]) -> None:
     """Every operator and supplier is named in one of the deployment's quotes."""
     cited = {ctx.sentence_at(ev.start) for ev in dep.evidence}
+    reach = ctx.reach(dep) if names else []
     for name in names:
-        sentences = [i for i in ctx.reach(dep) if any(m == name for _, _, m in ctx.by_sentence[i])]
+        sentences = [i for i in reach if any(m == name for _, _, m in ctx.by_sentence[i])]
         if sentences and not cited & set(sentences):
             a, b = ctx.spans[sentences[0]]
             dep.evidence.append(Evidence(a, b, ctx.text[a:b], None))

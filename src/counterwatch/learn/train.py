@@ -103,7 +103,7 @@ def role_examples(shared: Path, p: Parsed, ctx: F.Context) -> list[tuple[dict, s
         g = matched.get(id(dep))
         ops, sups = (g.get("operators", []), g.get("suppliers", [])) if g else (all_ops, all_sups)
         pool, core, far = ctx.pool(dep), set(ctx.core(dep)), F.far_sentences(ctx, dep)
-        for name in F.role_candidates(ctx, dep):
+        for name in F.role_candidates(ctx, dep, pool, far):
             label = "operator" if lab.matches(name, ops) else "supplier" if lab.matches(name, sups) else "none"
             out.append((F.role_features(ctx, dep, name, pool, core, far), label))
     return out
