@@ -1,7 +1,7 @@
 """Hostile input and load: every case of issue 18 against a real `counterwatch serve` on loopback, on
 SQLite and on PostgreSQL. Prints, per case: outcome, seconds, peak memory of the server and its
 extraction worker, and the p95 of a background probe (GET /api/stats) during the attack against its
-quiet p95. An attack answered in under REPEAT_S is sent again and again for that long ("x N"). Targets: a clear error or a correct store in < 30 s and < 1.5 GB; probe p95 <= 2x quiet.
+p95 in a quiet window just before it (QUIET_S). An attack answered in under REPEAT_S is sent again and again for that long ("x N"). Targets: a clear error or a correct store in < 30 s and < 1.5 GB; probe p95 <= 2x quiet.
 
 Usage: python benchmarks/hostile.py [--pg postgresql+psycopg://postgres@127.0.0.1:5432/test] [--json out.json]
 """
@@ -30,7 +30,8 @@ from sqlalchemy import create_engine, text
 SEED = ["Police in {c} use drones over protests, the city said. The council approved facial recognition "
         "cameras supplied by Hikvision in 2021." .format(c=c) for c in ("Oslo", "Lyon", "Riga", "Lima", "Tartu")]
 BUDGET_S, BUDGET_MB = 30, 1536
-REPEAT_S = 3  # an attack answered faster is repeated for this long, so the probe sees it
+REPEAT_S = 6  # an attack answered faster is repeated for this long, so the probe sees it (~100 probe requests)
+QUIET_S = 4  # each case is compared with a quiet window just before it: the machine's load drifts within a run
 ONLY: str | None = None  # --only: the cases whose name contains this
 IN_PROCESS = False  # --in-process: the attacker is a thread beside the probe
 
@@ -219,15 +220,14 @@ def run_database(label: str, url: str, tmp: Path, nice: int = 0) -> list[dict]:
                     time.sleep(0.2)
             for i, body in enumerate(SEED):  # a small register, and the worker started and warm
                 _upload(f"seed{i}.txt", body.encode())(client, base)
-            quiet = Probe(base, psutil.Process(server.pid))
-            quiet.start()
-            time.sleep(5)
-            quiet.stop.set()
-            quiet.join()
-            print(f"[{label}] quiet probe p95 {quiet.p95_ms():.1f} ms over {len(quiet.times)} requests", flush=True)
             for name, case in cases(f"http://127.0.0.1:{trickle.server_address[1]}/"):
                 if ONLY and ONLY not in name:
                     continue
+                quiet = Probe(base, psutil.Process(server.pid))
+                quiet.start()
+                time.sleep(QUIET_S)
+                quiet.stop.set()
+                quiet.join()
                 probe = Probe(base, psutil.Process(server.pid))
                 probe.start()
                 mine, theirs = mp.get_context("fork").Pipe(duplex=False)
@@ -242,13 +242,14 @@ def run_database(label: str, url: str, tmp: Path, nice: int = 0) -> list[dict]:
                        "attacker": "thread" if IN_PROCESS else f"process, nice {nice}",
                        "load_1min": round(os.getloadavg()[0], 2),  # other work on the machine skews the probe
                        "peak_mb": round(probe.peak_mb), "probe_p95_ms": round(probe.p95_ms(), 1),
-                       "quiet_p95_ms": round(quiet.p95_ms(), 1), "probe_requests": len(probe.times),
+                       "quiet_p95_ms": round(quiet.p95_ms(), 1), "ratio": round(probe.p95_ms() / quiet.p95_ms(), 2),
+                       "probe_requests": len(probe.times),
                        "probe_errors": probe.errors}
                 row["ok"] = (seconds < BUDGET_S and probe.peak_mb < BUDGET_MB and probe.errors == 0
                              and "500" not in outcome[:3])
                 rows.append(row)
                 print(f"[{label}] {name:<36} {outcome:<70} {seconds:6.1f} s x{attempts:<3} {probe.peak_mb:6.0f} MB  "
-                      f"probe p95 {probe.p95_ms():7.1f} ms ({len(probe.times)} req, {probe.errors} errors) "
+                      f"probe p95 {probe.p95_ms():7.1f} ms, quiet {quiet.p95_ms():5.1f} ({row['ratio']:.2f}x; {len(probe.times)} req, {probe.errors} errors) "
                       f"load {os.getloadavg()[0]:.1f}", flush=True)
     finally:
         server.terminate()

@@ -46,6 +46,16 @@ def test_source_text_is_escaped_and_scripts_are_blocked(client):
     assert "script-src 'self'" in page.headers["content-security-policy"]
 
 
+
+def test_refusals_before_any_route_carry_the_security_headers(client):
+    """The identifying middleware answers some requests itself (a forged cross-origin write, an
+    unknown API token): those answers are pages too and must not be framed or sniffed."""
+    forged = client.post("/api/claims/1/review", json={"action": "accept"}, headers={"Origin": "http://evil.example"})
+    unknown = client.get("/api/stats", headers={"Authorization": "Bearer cw_nobody"})
+    assert (forged.status_code, unknown.status_code) == (403, 401)
+    for r in (forged, unknown):
+        assert r.headers["x-frame-options"] == "DENY" and "object-src 'none'" in r.headers["content-security-policy"]
+
 def test_review_from_the_source_page_changes_history(client):
     claim = client.get("/api/sources/1").json()["claims"][0]
     form = {"action": "accept", "back": "/sources/1"}

@@ -10,6 +10,7 @@ viewer (`narrow`), never widen it.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from sqlalchemy import Engine
 
@@ -69,7 +70,7 @@ def for_account(engine: Engine, who: str, role: str) -> Viewer:
     name; any other account sees what the public sees (reviewed claims, protected names redacted)."""
     if role in NAMING_ROLES:
         return staff(who, role)
-    return Viewer(who, role, REVIEWED, Redactor.of(protected_names(engine)))
+    return Viewer(who, role, REVIEWED, _redactor(protected_names(engine)))
 
 
 STAFF = staff("cli", "admin")  # the command line: whoever runs it holds the database
@@ -77,4 +78,11 @@ STAFF = staff("cli", "admin")  # the command line: whoever runs it holds the dat
 
 def public_viewer(engine: Engine) -> Viewer:
     """The public view of the register as it is now (protected persons read from it)."""
-    return Viewer(None, None, REVIEWED, Redactor.of(protected_names(engine)))
+    return Viewer(None, None, REVIEWED, _redactor(protected_names(engine)))
+
+
+@lru_cache(maxsize=8)
+def _redactor(names: tuple[str, ...]) -> Redactor:
+    """The names are read afresh for every request (a protection decision holds at once); the pattern
+    is compiled once per set of names."""
+    return Redactor.of(names)

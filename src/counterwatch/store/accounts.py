@@ -11,7 +11,7 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, and_, or_, select
 from sqlalchemy.orm import Session
 
 from counterwatch.store import audit
@@ -158,11 +158,16 @@ def allows(role: str | None, needed: str) -> bool:
 _DUMMY = _hasher.hash("not a password of anyone")
 
 
-def protected_names(engine: Engine) -> list[str]:
-    """Names and aliases of every person who is protected now (decision, else suggestion)."""
-    with Session(engine) as session:
-        people = session.scalars(select(t.Entity).where(t.Entity.type == "person")).unique().all()
-        return sorted({n for e in people if e.protected for n in [e.name, *(a.name for a in e.aliases)]})
+def protected_names(engine: Engine) -> tuple[str, ...]:
+    """Names and aliases of every person who is protected now (decision, else suggestion). Every public
+    request reads it, so it is one query over the protected rows: loading each person with its aliases
+    as objects cost a request 1-2 ms on five sources, growing with the register."""
+    protected = or_(t.Entity.protected_decision.is_(True),
+                    and_(t.Entity.protected_decision.is_(None), t.Entity.protected_suggested.is_(True)))
+    query = (select(t.Entity.name, t.Alias.name).outerjoin(t.Alias, t.Alias.entity_id == t.Entity.id)
+             .where(t.Entity.type == "person", protected))
+    with engine.connect() as conn:
+        return tuple(sorted({n for row in conn.execute(query) for n in row if n}))
 
 
 def set_protected(engine: Engine, entity_id: int, protected: bool | None, actor: str) -> None:

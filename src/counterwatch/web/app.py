@@ -15,7 +15,6 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
-from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 
 from counterwatch.limits import LIMITS
@@ -113,18 +112,8 @@ def create_app(engine: Engine | None = None, open_editing: bool = False, secret_
                                    swagger_js_url="/static/vendor/swagger-ui-bundle.js",
                                    swagger_css_url="/static/vendor/swagger-ui.css")
 
-    @app.middleware("http")
-    async def security_headers(request, call_next):
-        """Source text is hostile input: no inline script runs, nothing is framed or sniffed."""
-        response = await call_next(request)
-        inline = " 'unsafe-inline'" if request.url.path == "/docs" else ""  # swagger's own bootstrap, no source text
-        response.headers["Content-Security-Policy"] = (f"default-src 'self'; img-src 'self' data:; style-src 'self'{inline}; "
-                                                       f"script-src 'self'{inline}; object-src 'none'")
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["X-Frame-Options"] = "DENY"
-        return response
-
-    app.add_middleware(BaseHTTPMiddleware, dispatch=session.identify)
+    app.add_middleware(session.Identify)
+    app.add_middleware(SecurityHeaders)  # outside Identify: its refusals carry the headers too
     app.add_middleware(BodyLimit, limit=LIMITS.upload_bytes + 64 * 1024)  # a file at the limit plus its form
     app.add_middleware(SessionMiddleware, secret_key=secret_key or os.environ.get("COUNTERWATCH_SECRET_KEY")
                        or secrets.token_urlsafe(32), same_site="strict", https_only=False, max_age=8 * 3600)
@@ -149,3 +138,26 @@ class SecureCookies:
                                        else v) for k, v in message["headers"]]
             await send(message)
         return await self.app(scope, receive, secure)
+
+
+class SecurityHeaders:
+    """Source text is hostile input: no inline script runs, nothing is framed or sniffed."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        inline = b" 'unsafe-inline'" if scope["path"] == "/docs" else b""  # swagger's own bootstrap, no source text
+        policy = (b"default-src 'self'; img-src 'self' data:; style-src 'self'" + inline
+                  + b"; script-src 'self'" + inline + b"; object-src 'none'")
+
+        async def headed(message):
+            if message["type"] == "http.response.start":
+                names = {b"content-security-policy", b"x-content-type-options", b"x-frame-options"}
+                message["headers"] = [*(h for h in message.get("headers", []) if h[0].lower() not in names),
+                                      (b"content-security-policy", policy), (b"x-content-type-options", b"nosniff"),
+                                      (b"x-frame-options", b"DENY")]
+            await send(message)
+        return await self.app(scope, receive, headed)
