@@ -111,7 +111,11 @@ def test_record_api_lists_as_many_claims_per_value_as_asked_within_the_limit(tmp
     url = f"/api/entities/{hikvision}"
     (mention,) = client.get(url).json()["fields"]["mention"]
     assert len(mention["claims"]) == mention["claims_total"] == 3
+    everyone = mention["claims"]
     (mention,) = client.get(url, params={"claims": 2}).json()["fields"]["mention"]
     assert len(mention["claims"]) == 2 and mention["claims_total"] == 3
+    rest = client.get(f"{url}/claims", params={"field": "mention", "value": mention["value"], "offset": 2}).json()
+    assert rest["claims_total"] == 3 and rest["offset"] == 2
+    assert [c["claim_id"] for c in mention["claims"] + rest["claims"]] == sorted(c["claim_id"] for c in everyone)
     for bad in (0, LIMITS.claims_per_value_max + 1):
         assert client.get(url, params={"claims": bad}).status_code in (400, 422)
