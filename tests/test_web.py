@@ -98,6 +98,25 @@ def test_openapi_lists_the_api(client):
     assert {"/api/search", "/api/stats", "/api/sources/{source_id}", "/api/claims/{claim_id}/review"} <= set(paths)
 
 
+def test_an_entity_page_links_to_the_claims_past_its_first_few(tmp_path, extractor):
+    from counterwatch.query.records import CLAIMS_PER_VALUE
+
+    engine = connect(f"sqlite:///{tmp_path / 'many.sqlite'}")
+    reports = CLAIMS_PER_VALUE + 2
+    for i in range(reports):
+        src = Source(uri=f"m{i}.txt", text=f"Report {i}. Police in Tallinn deployed facial recognition cameras supplied by Hikvision.")
+        store_extraction(engine, src, extractor(src))
+    client = TestClient(create_app(engine, open_editing=True), base_url="http://127.0.0.1:8000")
+    with engine.connect() as conn:
+        hikvision = conn.exec_driver_sql("SELECT id FROM entity WHERE name = 'Hikvision'").scalar_one()
+    page = client.get(f"/entities/{hikvision}").text
+    assert page.count("<blockquote>") >= CLAIMS_PER_VALUE
+    more = re.search(rf'href="(/entities/{hikvision}/claims\?field=mention&amp;value=[^"]+)">the other 2<', page).group(1)
+    rest = client.get(more.replace("&amp;", "&"))
+    assert rest.status_code == 200 and rest.text.count("<blockquote>") == 2
+    assert f"Claims {CLAIMS_PER_VALUE + 1}–{reports} of {reports}" in rest.text and f'href="/entities/{hikvision}"' in rest.text
+
+
 def test_record_api_lists_as_many_claims_per_value_as_asked_within_the_limit(tmp_path, extractor):
     from counterwatch.limits import LIMITS
 

@@ -13,9 +13,9 @@ from counterwatch.store.review import history
 from counterwatch.store.writer import source_titles, stats
 
 # claims listed under each value by default (the API's ?claims= asks for up to limits.yml's
-# claims_per_value_max, and /claims?field=&value= pages through all of them): a reader sees what each
-# source says from a few quotes and the count; on the 100k register's 20 largest programs (320
-# members, ~5,000 claims, ~130 values) 20 a value made a 660 kB page.
+# claims_per_value_max, and /claims?field=&value= pages through all of them): a reader sees what
+# sources say from a few quotes and the count; the 100k register's largest program (300 members,
+# ~5,000 claims) answered 288 kB with 20 a value and every source, 83 kB with 5 and 50 sources.
 CLAIMS_PER_VALUE = 5
 MEMBERS_SHOWN = 50  # stored deployments a program's record lists (members_total counts them all)
 
@@ -38,14 +38,16 @@ def show(engine: Engine, viewer: Viewer, record_type: str, record_id: int,
         claims = record_claims.read(conn, viewer, record_type, record_id, members, per_value)
         if not claims.fields:
             return None  # a record no visible claim supports does not exist for this viewer
+        several = [f for f, values in claims.fields.items() if f in record_claims.SINGLE_VALUED and len(values) > 1]
         record = {"type": record_type, "id": row.id, "name": row.name, "fields": claims.fields,
-                  "conflicts": [], "denied_fields": claims.denied}
+                  "conflicts": several, "denied_fields": claims.denied}
         if record_type == "deployment":
             listed = program_record.sources(conn, claims.per_source)
             titles = {x["source_id"]: x["title"] for x in listed}
             stored = _members(session, record_id)
             record.update(program_record.consolidate(listed, claims), members=stored[:MEMBERS_SHOWN],
                           members_total=len(stored))
+            record["conflicts"] = sorted({*several, *(c["field"] for c in record["conflict_details"])})
         else:
             titles = source_titles(session, (c["source_id"] for v in _values(claims.fields) for c in v["claims"]))
             record.update(entity_type=row.type, country=row.country, aliases=[a.name for a in row.aliases],
@@ -53,9 +55,6 @@ def show(engine: Engine, viewer: Viewer, record_type: str, record_id: int,
         for value in _values(claims.fields):
             for claim in value["claims"]:
                 claim["source_title"] = titles.get(claim["source_id"])
-        several = [f for f, values in claims.fields.items() if f in record_claims.SINGLE_VALUED and len(values) > 1]
-        record["conflicts"] = sorted({*several, *(c["field"] for c in record.get("conflict_details", []))}) \
-            if record_type == "deployment" else several
         return viewer.scrub(record)
 
 
