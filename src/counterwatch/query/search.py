@@ -167,7 +167,8 @@ def _pg_newest(conn, match: str, where: str, params: dict) -> list[tuple[int, fl
        few: all are read through the index. Otherwise the index narrows the words to the newest id
        buckets (migration 0011) expected to hold the rest of the pool, then to older ones, each time
        sized by the rate of the words in all the claims read so far (the window alone was 5x off for
-       a conjunction with a facet, and a bucket query costs about as much as the words' postings), until
+       a conjunction with a facet; before a coarse or whole-index query, which costs the rarest word's
+       postings, the newest fine bucket is read as a larger sample), until
        the pool is full: the newest matches, found without reading the older ones. GIN scans an OR
        of fine buckets each rarer than the words through all their claims, so past MAX_BUCKETS coarse
        buckets (8x, more common than any word: GIN scans the word) take over, and past those the rest
@@ -194,12 +195,19 @@ def _pg_newest(conn, match: str, where: str, params: dict) -> list[tuple[int, fl
     below, spanned, found = edge + 1, RECENT_WINDOW, len(ids)  # what has been read: the rate of the words so far
     while need > 0 and below > 0:
         rate = found / spanned
-        want = 1.5 * need / rate if rate else float("inf")  # claims expected to hold half again the rest
-        if rate * below <= 2 * need or want > MAX_BUCKETS << COARSE_BITS:
-            break  # the older matches are about as many as the pool still needs, or spread too wide
-        bits = BUCKET_BITS if want <= MAX_BUCKETS << BUCKET_BITS else COARSE_BITS
+        if rate * below <= 2 * need:
+            break  # the older matches are about as many as the pool still needs
+        want = 1.5 * need / rate  # claims expected to hold half again the rest
+        if want <= MAX_BUCKETS << BUCKET_BITS:
+            bits, span = BUCKET_BITS, math.ceil(want / (1 << BUCKET_BITS))
+        elif spanned < 1 << BUCKET_BITS:  # before a coarse or whole-index query (15-50 ms), one fine bucket
+            bits, span = BUCKET_BITS, 1  # (~3 ms) samples the words in 13x the window's claims
+        elif want <= MAX_BUCKETS << COARSE_BITS:
+            bits, span = COARSE_BITS, math.ceil(want / (1 << COARSE_BITS))
+        else:
+            break  # spread too wide for buckets
         top = (below - 1) >> bits
-        low = max(0, top - math.ceil(want / (1 << bits)) + 1)
+        low = max(0, top - span + 1)
         buckets = " | ".join(f"{'idb' if bits == BUCKET_BITS else 'idc'}_{b}" for b in range(low, top + 1))
         newest = _pairs(conn, bucketed, params | {"edge": edge, "buckets": buckets, "below": below, "n": need})
         ids, need, spanned, found = ids + newest, need - len(newest), spanned + below - (low << bits), found + len(newest)
