@@ -218,3 +218,43 @@ def test_a_merge_chain_that_loops_still_ends_for_search_and_the_record(engine):
     assert {i: live for i, (live, _) in done["live"].items()} == {a: c, b: c, c: b}  # each stops where it would repeat
     assert done["record"]["id"] == c and sorted(done["record"]["members"]) == sorted([a, b, c])
     assert {h.record_id for h in done["hits"] if h.record_type == "deployment"} <= {b, c}
+
+
+def test_a_program_larger_than_its_page_gives_totals_and_the_rest_on_request(engine, monkeypatch):
+    from counterwatch.query import program_record, records
+
+    monkeypatch.setattr(program_record, "SOURCES_SHOWN", 2)
+    monkeypatch.setattr(records, "MEMBERS_SHOWN", 2)
+    ids = [_store(engine, f"r{i}", f"{NEWS} Report {i}.", _record("Gunshot detection in Eastgate", "2021"),
+                  f"2021-0{9 - i}-01") for i in range(7)]  # the newest report first
+    for other in ids[1:]:
+        dr.judge(engine, ids[0], other, "positive", "ana")
+    record = show(engine, STAFF, "deployment", ids[3])
+    assert record["id"] == ids[0] and record["members_total"] == 7 and record["members"] == ids[:2]
+    (operator,) = record["fields"]["operator"]
+    assert operator["claims_total"] == 7 and len(operator["claims"]) == records.CLAIMS_PER_VALUE
+    with Session(engine) as s:  # every claim of the value, and every source oldest first, walked directly
+        found = s.execute(select(t.Claim.id, t.Claim.quote, t.Source.title).join(t.Source).where(
+            t.Claim.record_type == "deployment", t.Claim.record_id.in_(ids), t.Claim.field == "operator")
+            .order_by(t.Claim.id)).all()
+        every, quotes = [i for i, _, _ in found], [(q, title) for _, q, title in found]
+        by_date = s.scalars(select(t.Source.id).order_by(t.Source.published)).all()
+    client = TestClient(create_app(engine, open_editing=True), base_url="http://127.0.0.1")
+    shown = len(operator["claims"])
+    rest = client.get(f"/api/deployments/{ids[5]}/claims",
+                      params={"field": "operator", "value": operator["value"], "offset": shown}).json()
+    assert rest["id"] == ids[0] and rest["claims_total"] == 7
+    assert [c["claim_id"] for c in operator["claims"] + rest["claims"]] == every
+    assert [(c["quote"], c["source_title"]) for c in rest["claims"]] == quotes[shown:]  # each a claim with its quote
+    assert record["sources_total"] == 7 and [x["source_id"] for x in record["sources"]] == by_date[:2]
+    sources = client.get(f"/api/deployments/{ids[0]}/sources", params={"offset": 2, "limit": 10}).json()
+    assert sources["sources_total"] == 7 and [x["source_id"] for x in sources["sources"]] == by_date[2:]
+    members = client.get(f"/api/deployments/{ids[0]}/members", params={"offset": 2}).json()
+    assert members["members_total"] == 7 and members["members"] == ids[2:]
+    page = client.get(f"/deployments/{ids[0]}").text  # the page offers the rest: links, then the pages they open
+    more = re.search(r'href="(/deployments/\d+/claims\?field=operator&amp;value=[^"]+)"', page).group(1)
+    listed = client.get(more.replace("&amp;", "&")).text
+    assert f"Claims {shown + 1}–7 of 7" in listed and listed.count("<blockquote>") == 7 - shown
+    assert f'href="/deployments/{ids[0]}/sources?offset=2"' in page
+    assert "Sources 3–7 of 7" in client.get(f"/deployments/{ids[0]}/sources?offset=2").text
+    assert client.get(f"/api/deployments/{ids[0]}/claims", params={"field": "operator", "value": "nobody"}).status_code == 404

@@ -108,6 +108,25 @@ def test_openapi_lists_the_api(client):
     assert {"/api/search", "/api/stats", "/api/sources/{source_id}", "/api/claims/{claim_id}/review"} <= set(paths)
 
 
+def test_an_entity_page_links_to_the_claims_past_its_first_few(tmp_path, extractor):
+    from counterwatch.query.records import CLAIMS_PER_VALUE
+
+    engine = connect(f"sqlite:///{tmp_path / 'many.sqlite'}")
+    reports = CLAIMS_PER_VALUE + 2
+    for i in range(reports):
+        src = Source(uri=f"m{i}.txt", text=f"Report {i}. Police in Tallinn deployed facial recognition cameras supplied by Hikvision.")
+        store_extraction(engine, src, extractor(src))
+    client = TestClient(create_app(engine, open_editing=True), base_url="http://127.0.0.1:8000")
+    with engine.connect() as conn:
+        hikvision = conn.exec_driver_sql("SELECT id FROM entity WHERE name = 'Hikvision'").scalar_one()
+    page = client.get(f"/entities/{hikvision}").text
+    assert page.count("<blockquote>") >= CLAIMS_PER_VALUE
+    more = re.search(rf'href="(/entities/{hikvision}/claims\?field=mention&amp;value=[^"]+)">the other 2<', page).group(1)
+    rest = client.get(more.replace("&amp;", "&"))
+    assert rest.status_code == 200 and rest.text.count("<blockquote>") == 2
+    assert f"Claims {CLAIMS_PER_VALUE + 1}–{reports} of {reports}" in rest.text and f'href="/entities/{hikvision}"' in rest.text
+
+
 def test_record_api_lists_as_many_claims_per_value_as_asked_within_the_limit(tmp_path, extractor):
     from counterwatch.limits import LIMITS
 
@@ -121,7 +140,11 @@ def test_record_api_lists_as_many_claims_per_value_as_asked_within_the_limit(tmp
     url = f"/api/entities/{hikvision}"
     (mention,) = client.get(url).json()["fields"]["mention"]
     assert len(mention["claims"]) == mention["claims_total"] == 3
+    everyone = mention["claims"]
     (mention,) = client.get(url, params={"claims": 2}).json()["fields"]["mention"]
     assert len(mention["claims"]) == 2 and mention["claims_total"] == 3
+    rest = client.get(f"{url}/claims", params={"field": "mention", "value": mention["value"], "offset": 2}).json()
+    assert rest["claims_total"] == 3 and rest["offset"] == 2
+    assert [c["claim_id"] for c in mention["claims"] + rest["claims"]] == sorted(c["claim_id"] for c in everyone)
     for bad in (0, LIMITS.claims_per_value_max + 1):
         assert client.get(url, params={"claims": bad}).status_code in (400, 422)

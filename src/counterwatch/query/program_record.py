@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, select
 
-from counterwatch.query.viewer import Viewer
+from counterwatch.query.record_claims import SINGLE_VALUED, RecordClaims, among
 from counterwatch.register import REGISTER
 from counterwatch.store import schema as t
 
-SINGLE_VALUED = REGISTER.single_valued  # one value per program: sources disagreeing conflict (register.yml)
+SOURCES_SHOWN = 50  # sources a program's record lists (oldest dated first); the API and the page offer the rest
 
 
 def _comparable(field: str, value: str) -> str:
@@ -26,27 +25,22 @@ def _comparable(field: str, value: str) -> str:
     return value[:4] if field == "start" else value
 
 
-def sources(session: Session, source_ids: set[int], counts: dict[int, int]) -> list[dict]:
-    """The record's sources, dated ones oldest first, then the undated."""
-    rows = session.execute(select(t.Source.id, t.Source.title, t.Source.published, t.Source.publisher, t.Source.uri)
-                           .where(t.Source.id.in_(source_ids))).all() if source_ids else []
+def sources(conn: Connection, counts: dict[int, int]) -> list[dict]:
+    """The record's sources (`counts`: claims per source), dated ones oldest first, then the undated."""
+    if not counts:
+        return []
+    s = t.Source
+    rows = conn.execute(select(s.id, s.title, s.published, s.publisher, s.uri).where(among(conn, s.id, counts))).all()
     out = [{"source_id": i, "title": title, "published": published, "publisher": publisher, "uri": uri,
             "claims": counts.get(i, 0)} for i, title, published, publisher, uri in rows]
-    return sorted(out, key=lambda s: (s["published"] is None, s["published"] or "", s["source_id"]))
+    return sorted(out, key=lambda x: (x["published"] is None, x["published"] or "", x["source_id"]))
 
 
-def consolidate(session: Session, viewer: Viewer, members: list[int]) -> dict:
-    """Sources, current status and cross-source conflicts of the deployment made of `members`."""
-    mine = (t.Claim.record_type == "deployment", t.Claim.record_id.in_(members), viewer.visible())
-    conn = session.connection()  # Core execution of column selects: no ORM row processing
-    counts = dict(conn.execute(select(t.Claim.source_id, func.count()).where(*mine).group_by(t.Claim.source_id)).all())
-    listed = sources(session, set(counts), counts)
-    dated = {s["source_id"]: s["published"] for s in listed}
-    denied = select(t.Claim.field).where(*mine, t.Claim.certainty == REGISTER.denied)
-    claims = conn.execute(select(t.Claim.id, t.Claim.field, t.Claim.value, t.Claim.certainty, t.Claim.source_id)
-                             .where(*mine, or_(t.Claim.field.in_(SINGLE_VALUED), t.Claim.field.in_(denied)))
-                             .order_by(t.Claim.id)).all()
-    return {"sources": listed, "status": _status(claims, dated), "conflict_details": _conflicts(claims)}
+def consolidate(listed: list[dict], claims: RecordClaims) -> dict:
+    """Sources (the first SOURCES_SHOWN of `listed`), current status and cross-source conflicts."""
+    dated = {x["source_id"]: x["published"] for x in listed}
+    return {"sources": listed[:SOURCES_SHOWN], "sources_total": len(listed),
+            "status": _status(claims.compared, dated), "conflict_details": _conflicts(claims.compared)}
 
 
 def _status(claims, dated: dict[int, str | None]) -> dict | None:

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from counterwatch.query import program_record
+from counterwatch.query import program_record, record_claims
 from counterwatch.query.viewer import Viewer
-from counterwatch.register import REGISTER
 from counterwatch.store import schema as t
 from counterwatch.store import survivors
 from counterwatch.store.review import history
 from counterwatch.store.writer import source_titles, stats
 
 # claims listed under each value by default (the API's ?claims= asks for up to limits.yml's
-# claims_per_value_max): on the 100k register's 20 largest programs (320 members, ~5,000 claims) a
-# page took 70-86 ms with 50 and 43-47 ms with 20; every value still says how many claims it has.
-CLAIMS_PER_VALUE = 20
+# claims_per_value_max, and /claims?field=&value= pages through all of them): a reader sees what
+# sources say from a few quotes and the count; a 300-member program of the 100k register (5,360
+# claims) answered 635 kB with 20 a value and every source, 169 kB with 5 and 50 sources.
+CLAIMS_PER_VALUE = 5
+MEMBERS_SHOWN = 50  # stored deployments a program's record lists (members_total counts them all)
 
 
 def show(engine: Engine, viewer: Viewer, record_type: str, record_id: int,
@@ -28,45 +27,100 @@ def show(engine: Engine, viewer: Viewer, record_type: str, record_id: int,
     reports is still one quick page). Only claims `viewer` sees, redacted for it."""
     with Session(engine) as session:
         table = {"deployment": t.Deployment, "entity": t.Entity}[record_type]
-        members = [record_id]
+        members = None
         if record_type == "deployment":  # a program told by many sources: the claims of every merged member
-            record_id, members = survivors.deployment_group(session, record_id)
+            record_id = survivors.deployment_survivor(session, record_id)
+            members = survivors.deployment_members(record_id)
         row = session.get(table, record_id)
         if row is None:
             return None
-        mine = (t.Claim.record_type == record_type, t.Claim.record_id.in_(members), viewer.visible())
-        group = (t.Claim.field, t.Claim.value)
-        ranked = select(t.Claim.id, func.row_number().over(partition_by=group, order_by=t.Claim.id).label("n"),
-                        func.count().over(partition_by=group).label("total")).where(*mine).subquery()
-        cols = (t.Claim.id, t.Claim.source_id, t.Claim.field, t.Claim.value, t.Claim.quote, t.Claim.start,
-                t.Claim.end, t.Claim.certainty, t.Claim.cue, t.Claim.status)  # columns, not ORM objects: a program
-        # of hundreds of members shows thousands of claims, and loading them as instances was most of its time
-        # Core, not ORM, execution of column selects: the ORM's row processing was ~7 ms of a large program
-        rows = session.connection().execute(select(*cols, ranked.c.total).join(ranked, ranked.c.id == t.Claim.id)
-                               .where(ranked.c.n <= per_value).order_by(t.Claim.id)).all()
-        if not rows:
+        conn = session.connection()  # Core execution of column selects: no ORM row processing
+        claims = record_claims.read(conn, viewer, record_type, record_id, members, per_value)
+        if not claims.fields:
             return None  # a record no visible claim supports does not exist for this viewer
-        titles = source_titles(session, (c.source_id for c in rows))
-        fields: dict[str, dict[str, dict]] = defaultdict(dict)
-        for c in rows:
-            total = c.total
-            value = fields[c.field].setdefault(c.value, {"value": c.value, "claims": [], "claims_total": total})
-            value["claims"].append({"claim_id": c.id, "source_id": c.source_id, "source_title": titles.get(c.source_id),
-                                    "quote": c.quote, "start": c.start, "end": c.end, "certainty": c.certainty,
-                                    "cue": c.cue, "status": c.status})
-        conflicts = [f for f, values in fields.items() if f in REGISTER.single_valued and len(values) > 1]
-        denied = sorted(session.scalars(select(t.Claim.field).where(*mine, t.Claim.certainty == REGISTER.denied).distinct()))
-        record = {"type": record_type, "id": row.id, "name": row.name,
-                  "fields": {f: list(values.values()) for f, values in fields.items()},
-                  "conflicts": conflicts, "denied_fields": denied}
+        several = [f for f, values in claims.fields.items() if f in record_claims.SINGLE_VALUED and len(values) > 1]
+        record = {"type": record_type, "id": row.id, "name": row.name, "fields": claims.fields,
+                  "conflicts": several, "denied_fields": claims.denied}
         if record_type == "deployment":
-            record.update(program_record.consolidate(session, viewer, members), members=members)
-            record["conflicts"] = sorted({*conflicts, *(c["field"] for c in record["conflict_details"])})
-        if record_type == "entity":
-            sources = session.scalars(select(t.Claim.source_id).where(*mine).distinct().order_by(t.Claim.source_id))
+            listed = program_record.sources(conn, claims.per_source)
+            titles = {x["source_id"]: x["title"] for x in listed}
+            stored = _members(session, record_id)
+            record.update(program_record.consolidate(listed, claims), members=stored[:MEMBERS_SHOWN],
+                          members_total=len(stored))
+            record["conflicts"] = sorted({*several, *(c["field"] for c in record["conflict_details"])})
+        else:
+            titles = source_titles(session, (c["source_id"] for v in _values(claims.fields) for c in v["claims"]))
             record.update(entity_type=row.type, country=row.country, aliases=[a.name for a in row.aliases],
-                          sources=list(sources))
+                          sources=sorted(claims.per_source))
+        for value in _values(claims.fields):
+            for claim in value["claims"]:
+                claim["source_title"] = titles.get(claim["source_id"])
         return viewer.scrub(record)
+
+
+def _values(fields: dict[str, list[dict]]):
+    return (value for values in fields.values() for value in values)
+
+
+def value_claims(engine: Engine, viewer: Viewer, record_type: str, record_id: int, field: str, value: str,
+                 offset: int = 0, limit: int = CLAIMS_PER_VALUE) -> dict | None:
+    """The claims of one value of a record from `offset` (what the record page lists past its first
+    few), with how many there are; None when `viewer` sees no such claim."""
+    with Session(engine) as session:
+        members = None
+        if record_type == "deployment":
+            record_id = survivors.deployment_survivor(session, record_id)
+            members = survivors.deployment_members(record_id)
+        row = session.get({"deployment": t.Deployment, "entity": t.Entity}[record_type], record_id)
+        if row is None:
+            return None
+        total, claims = record_claims.value_page(session.connection(), viewer, record_type, record_id, members,
+                                                 field, value, offset, limit)
+        if not total:
+            return None
+        titles = source_titles(session, (c["source_id"] for c in claims))
+        for claim in claims:
+            claim["source_title"] = titles.get(claim["source_id"])
+        return viewer.scrub({"type": record_type, "id": row.id, "name": row.name, "field": field, "value": value,
+                             "claims_total": total, "offset": offset, "claims": claims})
+
+
+def program_sources(engine: Engine, viewer: Viewer, record_id: int, offset: int = 0,
+                    limit: int = program_record.SOURCES_SHOWN) -> dict | None:
+    """A program's sources from `offset`, oldest dated first as its record lists them, with their
+    total: what the record lists past its first SOURCES_SHOWN."""
+    with Session(engine) as session:
+        record_id = survivors.deployment_survivor(session, record_id)
+        members = survivors.deployment_members(record_id)
+        conn = session.connection()
+        counts = dict(conn.execute(select(t.Claim.source_id, func.count()).where(
+            t.Claim.record_type == "deployment", t.Claim.record_id.in_(select(members.c.id)), viewer.visible())
+            .group_by(t.Claim.source_id)).all())
+        if not counts:
+            return None  # no such program, or none of its claims visible to this viewer
+        listed = program_record.sources(conn, counts)
+        return viewer.scrub({"id": record_id, "name": session.get(t.Deployment, record_id).name, "offset": offset,
+                             "sources_total": len(listed), "sources": listed[offset:offset + limit]})
+
+
+def program_members(engine: Engine, viewer: Viewer, record_id: int, offset: int = 0,
+                    limit: int = MEMBERS_SHOWN) -> dict | None:
+    """The stored deployments a program stands for from `offset` (the live one first), with their
+    total; None when `viewer` sees none of its claims (the record does not exist for it)."""
+    with Session(engine) as session:
+        record_id = survivors.deployment_survivor(session, record_id)
+        members = survivors.deployment_members(record_id)
+        if session.scalar(select(t.Claim.id).where(t.Claim.record_type == "deployment", viewer.visible(),
+                                                   t.Claim.record_id.in_(select(members.c.id))).limit(1)) is None:
+            return None
+        stored = _members(session, record_id)
+        return {"id": record_id, "offset": offset, "members_total": len(stored), "members": stored[offset:offset + limit]}
+
+
+def _members(session: Session, survivor: int) -> list[int]:
+    """Every stored deployment of a program, the live one first."""
+    members = survivors.deployment_members(survivor)
+    return list(session.scalars(select(members.c.id).order_by(members.c.id != survivor, members.c.id)))
 
 
 def claim_history(engine: Engine, viewer: Viewer, claim_id: int) -> list[dict] | None:

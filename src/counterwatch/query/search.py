@@ -8,6 +8,7 @@ words are quoted for FTS5 and go through websearch_to_tsquery on PostgreSQL.
 from __future__ import annotations
 
 import heapq
+import math
 import re
 from dataclasses import asdict, dataclass
 
@@ -128,17 +129,18 @@ def search(engine: Engine, viewer: Viewer, query: str, limit: int = DEFAULT_LIMI
         params["tags"] = " & ".join(f"'{tag}'" for tag in tags) or None  # tokens are \\w only
         match = "(websearch_to_tsquery('english', :q) && CAST(:tags AS tsquery))" if tags else \
             "websearch_to_tsquery('english', :q)"
+        # the pool comes ranked (_pg_newest): only the best claims are read again, for what a hit shows;
         # headlines only for the hits shown, below: ts_headline is the costly part
         sql = f"""SELECT c.record_type, c.record_id, {_RECORD_NAME} AS name, c.field, c.certainty, c.quote,
-                  NULL AS snippet, c.start, c."end", c.source_id, s.title, s.uri, top.score, c.id
-                  FROM (SELECT p.id, ts_rank(p.claim_fts_vector, websearch_to_tsquery('english', :q), 1) AS score
-                        FROM claim p WHERE p.id = ANY(:ids) ORDER BY score DESC LIMIT :limit) AS top
-                  JOIN claim c ON c.id = top.id JOIN source s ON s.id = c.source_id
-                  ORDER BY top.score DESC"""
+                  NULL AS snippet, c.start, c."end", c.source_id, s.title, s.uri, 0.0 AS score, c.id
+                  FROM claim c JOIN source s ON s.id = c.source_id WHERE c.id = ANY(:ids)"""
     with engine.connect() as conn:
-        if not sqlite:
-            params["ids"] = _pg_newest(conn, match, where, params)
-        rows = conn.execute(text(sql), params).all()
+        if sqlite:
+            rows = conn.execute(text(sql), params).all()
+        else:  # best first, the newer of equal scores first
+            best = dict(heapq.nlargest(params["limit"], _pg_newest(conn, match, where, params), key=lambda r: (r[1], r[0])))
+            rows = sorted(conn.execute(text(sql), params | {"ids": list(best)}), key=lambda r: (-best[r[13]], -r[13]))
+            rows = [(*r[:12], best[r[13]], r[13]) for r in rows]
         rows = _one_per_record(_as_programs(conn, rows), limit)
         if rows:
             shown = ", ".join(str(int(r[13])) for r in rows)
@@ -152,8 +154,8 @@ def search(engine: Engine, viewer: Viewer, query: str, limit: int = DEFAULT_LIMI
     return [Hit(**viewer.scrub(Hit(*row[:12], score=float(row[12])).as_dict())) for row in rows]
 
 
-def _pg_newest(conn, match: str, where: str, params: dict) -> list[int]:
-    """Ids of the newest RANK_POOL matching claims on PostgreSQL, reading from the heap about as many
+def _pg_newest(conn, match: str, where: str, params: dict) -> list[tuple[int, float]]:
+    """Ids and ranks of the newest RANK_POOL matching claims on PostgreSQL, reading from the heap about as many
     matches as the pool keeps, whatever the words. GIN yields matches in no useful order, and fetching
     every match of a word seen in 1% of claims (47k at 100k reports) took 100+ ms; the planner's guess
     of how common words are (it takes "human & rights & watch" as independent) is no guide either.
@@ -163,46 +165,69 @@ def _pg_newest(conn, match: str, where: str, params: dict) -> list[int]:
        a very common one (WALK_ON_RATE) walks on.
     2. Else that window is a sample of how common the words are. A rare one's older matches are
        few: all are read through the index. Otherwise the index narrows the words to the newest id
-       buckets (migration 0011) expected to hold the rest of the pool, then to older ones, doubling,
-       until the pool is full: the newest matches, found without reading the older ones. GIN scans
-       an OR of fine buckets each rarer than the words through all their claims, so past MAX_BUCKETS
-       coarse buckets (8x, more common than any word: GIN scans the word) take over, and past those
-       the rest comes in one index query, as before the buckets.
+       buckets (migration 0011) expected to hold the rest of the pool, then to older ones, each time
+       sized by the rate of the words in all the claims read so far (the window alone was 5x off for
+       a conjunction with a facet; before a coarse or whole-index query, which costs the rarest word's
+       postings, the newest fine bucket is read as a larger sample), until
+       the pool is full: the newest matches, found without reading the older ones. GIN scans an OR
+       of fine buckets each rarer than the words through all their claims, so past MAX_BUCKETS coarse
+       buckets (8x, more common than any word: GIN scans the word) take over, and past those the rest
+       comes in one index query, as before the buckets.
+
+    Each query ranks the claims it reads (ts_rank of the words alone), so the pool is never read again.
     """
     pool = params["pool"]
     edge = (conn.scalar(text("SELECT max(id) FROM claim")) or 0) - RECENT_WINDOW
-    walk = text(f"SELECT c.id FROM claim c WHERE c.id > :edge AND ts_match_vq(c.claim_fts_vector, {match})"
-                f"{where} ORDER BY c.id DESC LIMIT :n")
-    ids = list(conn.scalars(walk, params | {"edge": edge, "n": pool}))
+    walk = _ranked(f"SELECT c.id, c.claim_fts_vector FROM claim c WHERE c.id > :edge AND "
+                   f"ts_match_vq(c.claim_fts_vector, {match}){where} ORDER BY c.id DESC LIMIT :n")
+    ids = _pairs(conn, walk, params | {"edge": edge, "n": pool})
     need = pool - len(ids)
     if need <= 0 or edge <= 0:
         return ids
     rate = len(ids) / RECENT_WINDOW
     if rate >= WALK_ON_RATE:  # a very common word: walking on in id order reads fewer claims than the index
-        on = text(f"SELECT c.id FROM claim c WHERE c.id <= :edge AND ts_match_vq(c.claim_fts_vector, {match})"
-                  f"{where} ORDER BY c.id DESC LIMIT :n")
-        return ids + list(conn.scalars(on, params | {"edge": edge, "n": need}))
-    indexed = f"{_BUCKETED} @@ ({match}{{buckets}}) AND c.id <= :edge{where}"
-    if rate * edge <= 2 * need:  # the older matches are about as many as the pool still needs
-        older = conn.scalars(text(f"SELECT c.id FROM claim c WHERE {indexed.format(buckets='')}"), params | {"edge": edge})
-        return ids + heapq.nlargest(need, older)
-    bucketed = f"SELECT c.id FROM claim c WHERE {indexed.format(buckets=' && CAST(:buckets AS tsquery)')} AND c.id < :below"
-    below = edge + 1
-    for prefix, bits in (("idb", BUCKET_BITS), ("idc", COARSE_BITS)):  # fine buckets, then coarse ones
+        on = _ranked(f"SELECT c.id, c.claim_fts_vector FROM claim c WHERE c.id <= :edge AND "
+                     f"ts_match_vq(c.claim_fts_vector, {match}){where} ORDER BY c.id DESC LIMIT :n")
+        return ids + _pairs(conn, on, params | {"edge": edge, "n": need})
+    indexed = f"{_BUCKETED} @@ ({match}{{buckets}}) AND c.id <= :edge AND c.id < :below{where}"
+    bucketed = _ranked(f"SELECT c.id, c.claim_fts_vector FROM claim c WHERE "
+                       f"{indexed.format(buckets=' && CAST(:buckets AS tsquery)')} ORDER BY c.id DESC LIMIT :n")
+    below, spanned, found = edge + 1, RECENT_WINDOW, len(ids)  # what has been read: the rate of the words so far
+    while need > 0 and below > 0:
+        rate = found / spanned
+        if rate * below <= 2 * need:
+            break  # the older matches are about as many as the pool still needs
+        want = 1.5 * need / rate  # claims expected to hold half again the rest
+        if want <= MAX_BUCKETS << BUCKET_BITS:
+            bits, span = BUCKET_BITS, math.ceil(want / (1 << BUCKET_BITS))
+        elif spanned < 1 << BUCKET_BITS:  # before a coarse or whole-index query (15-50 ms), one fine bucket
+            bits, span = BUCKET_BITS, 1  # (~3 ms) samples the words in 13x the window's claims
+        elif want <= MAX_BUCKETS << COARSE_BITS:
+            bits, span = COARSE_BITS, math.ceil(want / (1 << COARSE_BITS))
+        else:
+            break  # spread too wide for buckets
         top = (below - 1) >> bits
-        span = max(1, round(1.5 * need / rate) >> bits)  # buckets expected to hold half again the rest
-        while need > 0 and top >= 0 and span <= MAX_BUCKETS:
-            low = max(0, top - span + 1)
-            buckets = " | ".join(f"{prefix}_{b}" for b in range(low, top + 1))
-            newest = heapq.nlargest(need, conn.scalars(text(bucketed), params | {"edge": edge, "buckets": buckets,
-                                                                              "below": below}))
-            ids, need, below, top, span = ids + newest, need - len(newest), low << bits, low - 1, span * 2
-        if need <= 0 or below <= 0:
-            return ids
-    older = conn.scalars(text(f"SELECT c.id FROM claim c WHERE {indexed.format(buckets='')} AND c.id < :below"),
-                         params | {"edge": edge, "below": below})  # a rare conjunction of common words: all at once
-    return ids + heapq.nlargest(need, older)
-    return ids
+        low = max(0, top - span + 1)
+        buckets = " | ".join(f"{'idb' if bits == BUCKET_BITS else 'idc'}_{b}" for b in range(low, top + 1))
+        newest = _pairs(conn, bucketed, params | {"edge": edge, "buckets": buckets, "below": below, "n": need})
+        ids, need, spanned, found = ids + newest, need - len(newest), spanned + below - (low << bits), found + len(newest)
+        below = low << bits  # (fewer than were asked for: every match of those buckets, so the rate holds)
+    if need <= 0 or below <= 0:
+        return ids
+    older = _ranked(f"SELECT c.id, c.claim_fts_vector FROM claim c WHERE {indexed.format(buckets='')} "
+                    "ORDER BY c.id DESC LIMIT :n")  # a rare conjunction of common words: all at once
+    return ids + _pairs(conn, older, params | {"edge": edge, "below": below, "n": need})
+
+
+def _ranked(pooled: str):
+    """`pooled` (ids and text vectors of the newest matching claims) with each claim's rank for the
+    words, computed for the rows the pool keeps only (its LIMIT comes first)."""
+    return text(f"SELECT p.id, ts_rank(p.claim_fts_vector, websearch_to_tsquery('english', :q), 1) FROM ({pooled}) AS p")
+
+
+def _pairs(conn, ranked, params: dict) -> list[tuple[int, float]]:
+    """(id, rank) of each claim a _ranked statement reads: plain tuples, ordered by id first."""
+    return [(i, float(rank)) for i, rank in conn.execute(ranked, params)]
 
 
 def _tf_sql(n_words: int) -> str:

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import CTE, Integer, literal, select
 from sqlalchemy.orm import Session
 
 from counterwatch.names import key
@@ -88,6 +88,19 @@ def deployment_group(session: Session, deployment_id: int) -> tuple[int, list[in
                     if i not in members]
         members += frontier
     return survivor, members
+
+
+def deployment_survivor(session: Session, deployment_id: int) -> int:
+    """The live deployment a stored one belongs to, by walking only its own merge chain."""
+    return _survivor(session, t.Deployment, deployment_id)
+
+
+def deployment_members(survivor: int) -> CTE:
+    """The stored deployments a live one stands for (itself included), as a recursive query on the
+    merge column: a statement reads a program's claims through it instead of binding each of its
+    hundreds of member ids (UNION, not UNION ALL: a chain that loops stops where it repeats)."""
+    members = select(literal(survivor, Integer).label("id")).cte("members", recursive=True)
+    return members.union(select(t.Deployment.id).join(members, t.Deployment.merged_into == members.c.id))
 
 
 def live_deployments(session: Session, ids: Iterable[int]) -> dict[int, tuple[int, str]]:

@@ -19,7 +19,7 @@ from counterwatch.query.search import search as run_search
 from counterwatch.query.viewer import Viewer
 from counterwatch.store import jobs
 from counterwatch.store.review import ReviewError, history, proposed, review
-from counterwatch.web.deps import PageSize, RecordId, bounded_int, engine
+from counterwatch.web.deps import Offset, PageSize, RecordId, bounded_int, engine
 from counterwatch.web.jobs import queue_input
 from counterwatch.web.session import check_csrf, check_csrf_header, require, viewer
 
@@ -74,6 +74,49 @@ def get_deployment(record_id: RecordId, claims: ClaimsPerValue = records.CLAIMS_
 def get_entity(record_id: RecordId, claims: ClaimsPerValue = records.CLAIMS_PER_VALUE,
                db: Engine = Depends(engine), who: Viewer = Depends(viewer)) -> JSONResponse:
     return _record(db, who, "entity", record_id, claims)
+
+
+def _value_claims(db: Engine, who: Viewer, record_type: str, record_id: int, field: str, value: str, offset: int,
+                  limit: int) -> dict:
+    found = records.value_claims(db, who, record_type, record_id, field, value, offset, limit)
+    if found is None:
+        raise HTTPException(404, f"no claim of {field} {value!r} on {record_type} {record_id}")
+    return found
+
+
+@router.get("/deployments/{record_id}/claims")
+def get_deployment_claims(record_id: RecordId, field: str, value: str, offset: Offset = 0, limit: ClaimsPerValue = 100,
+                          db: Engine = Depends(engine), who: Viewer = Depends(viewer)) -> dict:
+    """The claims of one value of a deployment from `offset`, with claims_total: the rest of the few its
+    record lists."""
+    return _value_claims(db, who, "deployment", record_id, field, value, offset, limit)
+
+
+@router.get("/entities/{record_id}/claims")
+def get_entity_claims(record_id: RecordId, field: str, value: str, offset: Offset = 0, limit: ClaimsPerValue = 100,
+                      db: Engine = Depends(engine), who: Viewer = Depends(viewer)) -> dict:
+    """The claims of one value of an entity from `offset`, with claims_total."""
+    return _value_claims(db, who, "entity", record_id, field, value, offset, limit)
+
+
+@router.get("/deployments/{record_id}/sources")
+def get_program_sources(record_id: RecordId, offset: Offset = 0, limit: int = bounded_int(50, 500),
+                        db: Engine = Depends(engine), who: Viewer = Depends(viewer)) -> dict:
+    """A program's sources from `offset` (oldest dated first), with sources_total."""
+    found = records.program_sources(db, who, record_id, offset, limit)
+    if found is None:
+        raise HTTPException(404, f"no deployment {record_id}")
+    return found
+
+
+@router.get("/deployments/{record_id}/members")
+def get_program_members(record_id: RecordId, offset: Offset = 0, limit: int = bounded_int(50, 500),
+                        db: Engine = Depends(engine), who: Viewer = Depends(viewer)) -> dict:
+    """The stored deployments a program stands for from `offset` (the live one first), with members_total."""
+    found = records.program_members(db, who, record_id, offset, limit)
+    if found is None:
+        raise HTTPException(404, f"no deployment {record_id}")
+    return found
 
 
 @router.get("/sources/{source_id}")

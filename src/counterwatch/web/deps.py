@@ -11,6 +11,7 @@ from counterwatch.limits import LIMITS
 
 RecordId = Annotated[int, Path(ge=1, le=LIMITS.record_id_max)]  # past it: 404, not the database's overflow
 PageSize = Annotated[int, Query(ge=1, le=LIMITS.page_size_max)]
+Offset = Annotated[int, Query(ge=0, le=LIMITS.record_id_max, description="how many to skip (what a page listed)")]
 
 
 def bounded_int(default: int, most: int):

@@ -14,13 +14,14 @@ from counterwatch.query.workbench import source_records
 from counterwatch.store import jobs
 from counterwatch.store.editing import vocabulary
 from counterwatch.store.review import ReviewError, review
-from counterwatch.web.deps import RecordId, engine
+from counterwatch.web.deps import Offset, RecordId, engine
 from counterwatch.web.jobs import queue_input
 from counterwatch.web.render import page
 from counterwatch.web.session import check_csrf, current_user, require, viewer
 
 router = APIRouter(include_in_schema=False)
 FACETS = ("country", "technology", "certainty", "status", "year", "actor")
+PAGE = 100  # claims or sources per page of what a record lists the first of
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -62,6 +63,44 @@ def entitypage(request: Request, record_id: RecordId, db: Engine = Depends(engin
         raise HTTPException(404, f"no entity {record_id}")
     return page(request, "record.html", record=record, roles=listing.entity_roles(db, who, record_id),
                  relations=listing.entity_relations(db, who, record_id))
+
+
+def _pager(request: Request, offset: int, shown: int, total: int) -> dict:
+    """Links to the previous and next page of a record's claims or sources (same query, other offset)."""
+    def at(n: int) -> str:
+        url = request.url.include_query_params(offset=n)
+        return f"{url.path}?{url.query}"
+    return {"prev_url": at(max(0, offset - PAGE)) if offset else None,
+            "next_url": at(offset + shown) if offset + shown < total else None}
+
+
+def _value_page(request: Request, db: Engine, who: Viewer, record_type: str, record_id: int, field: str, value: str,
+                offset: int):
+    part = records.value_claims(db, who, record_type, record_id, field, value, offset, PAGE)
+    if part is None:
+        raise HTTPException(404, f"no claim of {field} {value!r} on {record_type} {record_id}")
+    return page(request, "claims.html", part=part, **_pager(request, offset, len(part["claims"]), part["claims_total"]))
+
+
+@router.get("/deployments/{record_id}/claims", response_class=HTMLResponse)
+def deployment_value_page(request: Request, record_id: RecordId, field: str, value: str, offset: Offset = 0,
+                          db: Engine = Depends(engine), who: Viewer = Depends(viewer)):
+    return _value_page(request, db, who, "deployment", record_id, field, value, offset)
+
+
+@router.get("/entities/{record_id}/claims", response_class=HTMLResponse)
+def entity_value_page(request: Request, record_id: RecordId, field: str, value: str, offset: Offset = 0,
+                      db: Engine = Depends(engine), who: Viewer = Depends(viewer)):
+    return _value_page(request, db, who, "entity", record_id, field, value, offset)
+
+
+@router.get("/deployments/{record_id}/sources", response_class=HTMLResponse)
+def program_sources_page(request: Request, record_id: RecordId, offset: Offset = 0, db: Engine = Depends(engine),
+                         who: Viewer = Depends(viewer)):
+    part = records.program_sources(db, who, record_id, offset, PAGE)
+    if part is None:
+        raise HTTPException(404, f"no deployment {record_id}")
+    return page(request, "sources.html", part=part, **_pager(request, offset, len(part["sources"]), part["sources_total"]))
 
 
 @router.get("/sources/{source_id}", response_class=HTMLResponse)

@@ -16,6 +16,7 @@ from counterwatch.web.session import csrf_token, current_user
 
 templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
 templates.env.globals["certainties"] = [asdict(c) for c in REGISTER.certainty.values()]  # pickers, legends
+templates.env.globals["record_path"] = {"deployment": "/deployments", "entity": "/entities"}  # a record's pages
 
 
 def page(request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:
