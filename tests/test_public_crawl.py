@@ -90,7 +90,8 @@ def _leaks(body: str, sent: list[str], secrets_: set[str], proposals_visible: bo
             body = re.sub(re.escape(form), " ", body, flags=re.IGNORECASE)
     found = [n for n in (PROTECTED, *PROTECTED.split()) if re.search(WORD.pattern.format(re.escape(n)), body, re.I)]
     if not proposals_visible:
-        found += [s for s in secrets_ if s.lower() in body.lower()]
+        # as whole words: a secret year ("2019") also stands inside a timestamp's microseconds ("52.201947")
+        found += [s for s in secrets_ if re.search(WORD.pattern.format(re.escape(s)), body, re.I)]
         if body.lstrip().startswith(("{", "[")):  # JSON: no claim shows an unreviewed status
             found += [s for s in ('"proposed"', '"rejected"') if s in body]
     return found
