@@ -133,6 +133,27 @@ def test_search_ranks_the_newest_matches_however_common_the_words(engine, extrac
         assert {q: [(h.record_type, h.record_id, h.quote) for h in s.search(engine, STAFF, q, **f)] for q, f in queries} == truth
 
 
+
+def test_public_search_finds_accepted_claims_behind_newer_proposals_and_follows_each_decision(engine, extractor, monkeypatch):
+    """The public sees accepted claims only, also when newer proposals matching the same words fill the
+    ranked pool many times over; accepting or rejecting a claim changes what it finds at once."""
+    from counterwatch.query import search as s
+    from counterwatch.query.viewer import public_viewer
+    from counterwatch.store.review import review
+
+    _ingest(engine, extractor, "old.txt", A)
+    with Session(engine) as session:
+        quote = session.scalars(select(t.Claim).where(t.Claim.quote.contains("facial recognition"))).first()
+    for i in range(4):
+        _ingest(engine, extractor, f"new{i}.txt", A.replace("Velmar", f"Velmar {i}").replace("2021", str(2010 + i)))
+    monkeypatch.setattr(s, "RANK_POOL", 2)
+    public = lambda: {h.quote for h in s.search(engine, public_viewer(engine), "facial recognition cameras")}  # noqa: E731
+    assert public() == set()
+    review(engine, quote.id, "accept", "ana")
+    assert public() == {quote.quote}
+    review(engine, quote.id, "reject", "ana", reason="misread")
+    assert public() == set()
+
 def test_the_newest_matches_come_from_the_newest_id_buckets_first(engine, extractor, monkeypatch):
     """Claims spread over 46 id buckets (PostgreSQL's index knows each claim's, migration 0011): the pool
     is the newest matches however a word is spread (in every claim, every ninth, only the older half,

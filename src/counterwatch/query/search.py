@@ -109,8 +109,11 @@ def search(engine: Engine, viewer: Viewer, query: str, limit: int = DEFAULT_LIMI
             params[param] = value
     where = "".join(f" AND {f}" for f in filters) + viewer.visible_sql("c")
     if sqlite:
+        # the review status is indexed too (migration 0012): a viewer of one status (the public) has the
+        # index intersect it with the words instead of walking every match past the proposals
+        statuses = [f"review_{viewer.statuses[0]}"] if len(viewer.statuses) == 1 else []
         params["q"] = " ".join('"' + w.replace('"', "") + '"' for w in words) + \
-            "".join(f' AND facets : "{tag}"' for tag in tags)
+            "".join(f' AND claim_fts_facets : "{tag}"' for tag in [*tags, *statuses])
         params["pool"] = RANK_POOL
         params |= {f"w{i}": " " + w.lower() for i, w in enumerate(words)}
         # FTS5 hands matches over newest first and stops at the pool; snippets only for the hits shown
