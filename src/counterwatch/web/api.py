@@ -99,24 +99,24 @@ def get_entity_claims(record_id: RecordId, field: str, value: str, offset: Offse
     return _value_claims(db, who, "entity", record_id, field, value, offset, limit)
 
 
+def _deployment_or_404(found: dict | None, record_id: int) -> dict:
+    if found is None:
+        raise HTTPException(404, f"no deployment {record_id}")
+    return found
+
+
 @router.get("/deployments/{record_id}/sources")
 def get_program_sources(record_id: RecordId, offset: Offset = 0, limit: int = bounded_int(50, 500),
                         db: Engine = Depends(engine), who: Viewer = Depends(viewer)) -> dict:
     """A program's sources from `offset` (oldest dated first), with sources_total."""
-    found = records.program_sources(db, who, record_id, offset, limit)
-    if found is None:
-        raise HTTPException(404, f"no deployment {record_id}")
-    return found
+    return _deployment_or_404(records.program_sources(db, who, record_id, offset, limit), record_id)
 
 
 @router.get("/deployments/{record_id}/members")
 def get_program_members(record_id: RecordId, offset: Offset = 0, limit: int = bounded_int(50, 500),
                         db: Engine = Depends(engine), who: Viewer = Depends(viewer)) -> dict:
     """The stored deployments a program stands for from `offset` (the live one first), with members_total."""
-    found = records.program_members(db, who, record_id, offset, limit)
-    if found is None:
-        raise HTTPException(404, f"no deployment {record_id}")
-    return found
+    return _deployment_or_404(records.program_members(db, who, record_id, offset, limit), record_id)
 
 
 @router.get("/sources/{source_id}")
