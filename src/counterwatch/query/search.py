@@ -33,8 +33,8 @@ WALK_ON_RATE = 0.15  # PostgreSQL: above this share of claims matching, walk on 
 BUCKET_BITS = 16  # PostgreSQL: the index knows each claim's id bucket, id >> 16 (migration 0011)
 COARSE_BITS = 19  # and its coarse bucket, id >> 19: more common than a word, so GIN scans the word, not it
 MAX_BUCKETS = 4  # PostgreSQL: GIN scans an OR of fine buckets rarer than the words (1.7 s for 30 at 100k)
-_BUCKETED = "(c.claim_fts_vector || ('idb_' || (c.id >> 16)::text || ' idc_' || (c.id >> 19)::text)::tsvector)"
-# the indexed expression (migration 0011)
+_BUCKETED = ("(c.claim_fts_vector || ('idb_' || (c.id >> 16)::text || ' idc_' || (c.id >> 19)::text "
+             "|| ' review_' || c.status)::tsvector)")  # the indexed expression (migrations 0011, 0012)
 K1, B, AVG_CHARS = 1.2, 0.75, 160  # BM25's constants; a claim's quote is about one sentence
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -108,10 +108,10 @@ def search(engine: Engine, viewer: Viewer, query: str, limit: int = DEFAULT_LIMI
             filters.append(_has_claim(fields, op, param, viewer))
             params[param] = value
     where = "".join(f" AND {f}" for f in filters) + viewer.visible_sql("c")
+    # the review status is indexed too (migration 0012): a viewer of one status (the public) has the
+    # index intersect it with the words instead of walking every match past the proposals
+    statuses = [f"review_{viewer.statuses[0]}"] if len(viewer.statuses) == 1 else []
     if sqlite:
-        # the review status is indexed too (migration 0012): a viewer of one status (the public) has the
-        # index intersect it with the words instead of walking every match past the proposals
-        statuses = [f"review_{viewer.statuses[0]}"] if len(viewer.statuses) == 1 else []
         params["q"] = " ".join('"' + w.replace('"', "") + '"' for w in words) + \
             "".join(f' AND claim_fts_facets : "{tag}"' for tag in [*tags, *statuses])
         params["pool"] = RANK_POOL
@@ -141,7 +141,8 @@ def search(engine: Engine, viewer: Viewer, query: str, limit: int = DEFAULT_LIMI
         if sqlite:
             rows = conn.execute(text(sql), params).all()
         else:  # best first, the newer of equal scores first
-            best = dict(heapq.nlargest(params["limit"], _pg_newest(conn, match, where, params), key=lambda r: (r[1], r[0])))
+            best = dict(heapq.nlargest(params["limit"], _pg_newest(conn, match, where, params, statuses),
+                                       key=lambda r: (r[1], r[0])))
             rows = sorted(conn.execute(text(sql), params | {"ids": list(best)}), key=lambda r: (-best[r[13]], -r[13]))
             rows = [(*r[:12], best[r[13]], r[13]) for r in rows]
         rows = _one_per_record(_as_programs(conn, rows), limit)
@@ -157,7 +158,7 @@ def search(engine: Engine, viewer: Viewer, query: str, limit: int = DEFAULT_LIMI
     return [Hit(**viewer.scrub(Hit(*row[:12], score=float(row[12])).as_dict())) for row in rows]
 
 
-def _pg_newest(conn, match: str, where: str, params: dict) -> list[tuple[int, float]]:
+def _pg_newest(conn, match: str, where: str, params: dict, statuses: list[str]) -> list[tuple[int, float]]:
     """Ids and ranks of the newest RANK_POOL matching claims on PostgreSQL, reading from the heap about as many
     matches as the pool keeps, whatever the words. GIN yields matches in no useful order, and fetching
     every match of a word seen in 1% of claims (47k at 100k reports) took 100+ ms; the planner's guess
@@ -178,6 +179,7 @@ def _pg_newest(conn, match: str, where: str, params: dict) -> list[tuple[int, fl
        comes in one index query, as before the buckets.
 
     Each query ranks the claims it reads (ts_rank of the words alone), so the pool is never read again.
+    A viewer of one review status (`statuses`: its index token) has the index intersect it too.
     """
     pool = params["pool"]
     edge = (conn.scalar(text("SELECT max(id) FROM claim")) or 0) - RECENT_WINDOW
@@ -192,7 +194,8 @@ def _pg_newest(conn, match: str, where: str, params: dict) -> list[tuple[int, fl
         on = _ranked(f"SELECT c.id, c.claim_fts_vector FROM claim c WHERE c.id <= :edge AND "
                      f"ts_match_vq(c.claim_fts_vector, {match}){where} ORDER BY c.id DESC LIMIT :n")
         return ids + _pairs(conn, on, params | {"edge": edge, "n": need})
-    indexed = f"{_BUCKETED} @@ ({match}{{buckets}}) AND c.id <= :edge AND c.id < :below{where}"
+    reviewed = "".join(f" && '{tag}'::tsquery" for tag in statuses)  # our own constants, \w only
+    indexed = f"{_BUCKETED} @@ ({match}{reviewed}{{buckets}}) AND c.id <= :edge AND c.id < :below{where}"
     bucketed = _ranked(f"SELECT c.id, c.claim_fts_vector FROM claim c WHERE "
                        f"{indexed.format(buckets=' && CAST(:buckets AS tsquery)')} ORDER BY c.id DESC LIMIT :n")
     below, spanned, found = edge + 1, RECENT_WINDOW, len(ids)  # what has been read: the rate of the words so far
