@@ -54,7 +54,7 @@ def among(conn: Connection, column, ids: Collection[int]):
     return column.in_(ids)
 
 
-def _mine(viewer: Viewer, record_type: str, members: CTE | None, record_id: int) -> tuple:
+def mine(viewer: Viewer, record_type: str, members: CTE | None, record_id: int) -> tuple:
     """The record's claims `viewer` sees: a program's through its members, an entity's by its id."""
     owner = t.Claim.record_id.in_(select(members.c.id)) if members is not None else t.Claim.record_id == record_id
     return t.Claim.record_type == record_type, owner, viewer.visible()
@@ -66,7 +66,7 @@ def read(conn: Connection, viewer: Viewer, record_type: str, record_id: int, mem
     and (for a deployment) the claims its status and conflicts come from."""
     c = t.Claim
     rows = sorted(map(Said._make, conn.execute(select(c.id, c.field, c.value, c.certainty, c.source_id)
-                                               .where(*_mine(viewer, record_type, members, record_id)))))  # by id
+                                               .where(*mine(viewer, record_type, members, record_id)))))  # by id
     values: dict[tuple[str, str], list[int]] = {}  # in order of their first claim
     out = RecordClaims()
     per_source = out.per_source
@@ -99,9 +99,9 @@ def value_page(conn: Connection, viewer: Viewer, record_type: str, record_id: in
                field_name: str, value: str, offset: int, limit: int) -> tuple[int, list[dict]]:
     """One value's claims past what the record lists: how many there are, and `limit` of them from
     `offset` in claim order (the order the record lists its first ones in)."""
-    mine = (*_mine(viewer, record_type, members, record_id), t.Claim.field == field_name, t.Claim.value == value)
-    total = conn.scalar(select(func.count()).select_from(t.Claim).where(*mine)) or 0
+    those = (*mine(viewer, record_type, members, record_id), t.Claim.field == field_name, t.Claim.value == value)
+    total = conn.scalar(select(func.count()).select_from(t.Claim).where(*those)) or 0
     c = t.Claim
     rows = conn.execute(select(c.id, c.source_id, c.quote, c.start, c.end, c.certainty, c.cue, c.status)
-                        .where(*mine).order_by(c.id).offset(offset).limit(limit)).all() if total > offset else []
+                        .where(*those).order_by(c.id).offset(offset).limit(limit)).all() if total > offset else []
     return total, [_claim(row) for row in rows]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import CTE, Engine, func, select
 from sqlalchemy.orm import Session
 
 from counterwatch.query import program_record, record_claims
@@ -17,6 +17,7 @@ from counterwatch.store.writer import source_titles, stats
 # sources say from a few quotes and the count; a 300-member program of the 100k register (5,360
 # claims) answered 635 kB with 20 a value and every source, 169 kB with 5 and 50 sources.
 CLAIMS_PER_VALUE = 5
+TABLES = {"deployment": t.Deployment, "entity": t.Entity}
 MEMBERS_SHOWN = 50  # stored deployments a program's record lists (members_total counts them all)
 
 
@@ -26,12 +27,8 @@ def show(engine: Engine, viewer: Viewer, record_type: str, record_id: int,
     the first `per_value` claims of each value and how many there are (an actor named in 20,000
     reports is still one quick page). Only claims `viewer` sees, redacted for it."""
     with Session(engine) as session:
-        table = {"deployment": t.Deployment, "entity": t.Entity}[record_type]
-        members = None
-        if record_type == "deployment":  # a program told by many sources: the claims of every merged member
-            record_id = survivors.deployment_survivor(session, record_id)
-            members = survivors.deployment_members(record_id)
-        row = session.get(table, record_id)
+        record_id, members = _resolved(session, record_type, record_id)
+        row = session.get(TABLES[record_type], record_id)
         if row is None:
             return None
         conn = session.connection()  # Core execution of column selects: no ORM row processing
@@ -44,7 +41,7 @@ def show(engine: Engine, viewer: Viewer, record_type: str, record_id: int,
         if record_type == "deployment":
             listed = program_record.sources(conn, claims.per_source)
             titles = {x["source_id"]: x["title"] for x in listed}
-            stored = _members(session, record_id)
+            stored = _members(session, record_id, members)
             record.update(program_record.consolidate(listed, claims), members=stored[:MEMBERS_SHOWN],
                           members_total=len(stored))
             record["conflicts"] = sorted({*several, *(c["field"] for c in record["conflict_details"])})
@@ -67,11 +64,8 @@ def value_claims(engine: Engine, viewer: Viewer, record_type: str, record_id: in
     """The claims of one value of a record from `offset` (what the record page lists past its first
     few), with how many there are; None when `viewer` sees no such claim."""
     with Session(engine) as session:
-        members = None
-        if record_type == "deployment":
-            record_id = survivors.deployment_survivor(session, record_id)
-            members = survivors.deployment_members(record_id)
-        row = session.get({"deployment": t.Deployment, "entity": t.Entity}[record_type], record_id)
+        record_id, members = _resolved(session, record_type, record_id)
+        row = session.get(TABLES[record_type], record_id)
         if row is None:
             return None
         total, claims = record_claims.value_page(session.connection(), viewer, record_type, record_id, members,
@@ -90,12 +84,11 @@ def program_sources(engine: Engine, viewer: Viewer, record_id: int, offset: int 
     """A program's sources from `offset`, oldest dated first as its record lists them, with their
     total: what the record lists past its first SOURCES_SHOWN."""
     with Session(engine) as session:
-        record_id = survivors.deployment_survivor(session, record_id)
-        members = survivors.deployment_members(record_id)
+        record_id, members = _resolved(session, "deployment", record_id)
         conn = session.connection()
-        counts = dict(conn.execute(select(t.Claim.source_id, func.count()).where(
-            t.Claim.record_type == "deployment", t.Claim.record_id.in_(select(members.c.id)), viewer.visible())
-            .group_by(t.Claim.source_id)).all())
+        counts = dict(conn.execute(select(t.Claim.source_id, func.count())
+                                   .where(*record_claims.mine(viewer, "deployment", members, record_id))
+                                   .group_by(t.Claim.source_id)).all())
         if not counts:
             return None  # no such program, or none of its claims visible to this viewer
         listed = program_record.sources(conn, counts)
@@ -108,18 +101,25 @@ def program_members(engine: Engine, viewer: Viewer, record_id: int, offset: int 
     """The stored deployments a program stands for from `offset` (the live one first), with their
     total; None when `viewer` sees none of its claims (the record does not exist for it)."""
     with Session(engine) as session:
-        record_id = survivors.deployment_survivor(session, record_id)
-        members = survivors.deployment_members(record_id)
-        if session.scalar(select(t.Claim.id).where(t.Claim.record_type == "deployment", viewer.visible(),
-                                                   t.Claim.record_id.in_(select(members.c.id))).limit(1)) is None:
+        record_id, members = _resolved(session, "deployment", record_id)
+        if session.scalar(select(t.Claim.id).where(*record_claims.mine(viewer, "deployment", members, record_id))
+                          .limit(1)) is None:
             return None
-        stored = _members(session, record_id)
+        stored = _members(session, record_id, members)
         return {"id": record_id, "offset": offset, "members_total": len(stored), "members": stored[offset:offset + limit]}
 
 
-def _members(session: Session, survivor: int) -> list[int]:
+def _resolved(session: Session, record_type: str, record_id: int) -> tuple[int, CTE | None]:
+    """The live record a stored id belongs to, and for a deployment the query of its program's members
+    (a program told by many sources: the claims of every merged member)."""
+    if record_type != "deployment":
+        return record_id, None
+    survivor = survivors.deployment_survivor(session, record_id)
+    return survivor, survivors.deployment_members(survivor)
+
+
+def _members(session: Session, survivor: int, members: CTE) -> list[int]:
     """Every stored deployment of a program, the live one first."""
-    members = survivors.deployment_members(survivor)
     return list(session.scalars(select(members.c.id).order_by(members.c.id != survivor, members.c.id)))
 
 
