@@ -162,6 +162,28 @@ def test_public_search_finds_accepted_claims_behind_newer_proposals_and_follows_
     review(engine, quote.id, "reject", "ana", reason="misread")
     assert public() == set()
 
+
+def test_after_an_ingest_a_record_page_reads_its_claims_through_the_record_not_the_review_status(engine, extractor):
+    """The public's record pages ask for one record's accepted claims: the planner must go by the record,
+    whatever share of the register is accepted (with no statistics SQLite walked every accepted claim)."""
+    from sqlalchemy import text
+
+    from counterwatch.store.db import refresh_statistics
+    from counterwatch.store.review import review
+
+    for i in range(6):
+        _ingest(engine, extractor, f"{i}.txt", A.replace("Velmar", f"Velmar {i}"))
+    with Session(engine) as session:
+        ids = session.scalars(select(t.Claim.id).order_by(t.Claim.id)).all()
+    for i in ids[::2]:
+        review(engine, i, "accept", "ana")
+    refresh_statistics(engine)
+    explain = "EXPLAIN QUERY PLAN " if engine.dialect.name == "sqlite" else "EXPLAIN "
+    with engine.connect() as conn:
+        plan = " ".join(str(r) for r in conn.execute(text(
+            explain + "SELECT id FROM claim WHERE record_type = 'entity' AND record_id = 1 AND status IN ('accepted')")))
+    assert "ix_claim_status" not in plan, plan
+
 def test_the_newest_matches_come_from_the_newest_id_buckets_first(engine, extractor, monkeypatch):
     """Claims spread over 46 id buckets (PostgreSQL's index knows each claim's, migration 0011): the pool
     is the newest matches however a word is spread (in every claim, every ninth, only the older half,

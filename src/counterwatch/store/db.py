@@ -107,12 +107,18 @@ def untimed(conn: Connection) -> Iterator[None]:
 
 
 def refresh_statistics(engine: Engine) -> None:
-    """After a bulk ingest, give PostgreSQL's planner the register as it now is: with the statistics of
-    an empty table (autovacuum lags behind a bulk load, or is off) it plans every query, search's
-    index reads and record pages alike, for a handful of rows. SQLite's planner needs none here."""
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as conn:
+    """After a bulk ingest, give the planner the register as it now is. PostgreSQL with the statistics
+    of an empty table (autovacuum lags behind a bulk load, or is off) plans every query, search's index
+    reads and record pages alike, for a handful of rows. SQLite with none takes every index as selective:
+    a public record page (claims of one record that are accepted) walked the status index, all accepted
+    claims of the register (340 ms a page at 100k reports with one claim in ten accepted, 6 ms through
+    the record's index). A sampled ANALYZE (analysis_limit) takes SQLite under 0.1 s there."""
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
             conn.execute(text("ANALYZE source, entity, alias, deployment, relation, claim"))
+        elif engine.dialect.name == "sqlite":
+            conn.exec_driver_sql("PRAGMA analysis_limit = 1000")
+            conn.exec_driver_sql("ANALYZE")
 
 
 def alembic_config() -> Config:
