@@ -86,3 +86,21 @@ def test_a_masthead_names_its_big_city_but_not_the_towns_inside_a_longer_name():
     assert hints("HARLOW SPRINGS -- On a warm night") == []
     assert ("Taiwan", "TW") in hints("Open Streets Taiwan | Reports")
     assert ("Tex.", "US") in hints("By Ana Ruiz | Marfa, Tex. | May 2, 2025")  # a dateline's state, known with its point
+
+
+def test_short_other_spellings_of_cities_are_no_places():
+    assert places.country_of("Te") is None  # an other spelling of Dezhou, and the Maori article of "Te Awaroa"
+    assert places.country_of("Von") is None
+    assert places.country_of("Osh") == "KG"  # a city's own short name stays
+    assert places.country_of("Basra") == "IQ"  # a longer other spelling stays
+
+
+def test_a_country_named_only_in_the_lines_no_parser_reads_is_the_reports():
+    from counterwatch.extract import Extractor
+    from counterwatch.ingest.source import Source
+    text = ("Tender notice\nContracting authority: Municipal Office of Halvik\n"
+            "Estimated value: KRW 1,200,000,000\n\n"
+            "The Halvik Municipal Police will install face recognition cameras at the Halvik bus terminal "
+            "from March 2026, the municipal office said.\n")
+    found = Extractor(model_dir=None)(Source(uri="tender.txt", text=text))
+    assert [(d.country, d.technologies) for d in found.deployments] == [("KR", ["face_recognition"])]

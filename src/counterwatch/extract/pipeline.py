@@ -91,7 +91,8 @@ class Extractor:
         mentions, splits = unit_names.split(found, text)
         entity_list, index = ents.group(mentions, text)
         unit_names.add_aliases(entity_list, index, splits)
-        doc_country = _document_country(blocks, entity_list, box) or country
+        header = [cue for a, b in short for cue in country_cues.line_cues(text, a, b)]
+        doc_country = _document_country(blocks, entity_list, box, header) or country
         ents.fill_unknown_countries(entity_list, doc_country)
         by_name = {e.name: e for e in entity_list}
         sents = [(s, b.offset) for b in blocks for s in b.doc.sents]
@@ -101,7 +102,6 @@ class Extractor:
         rels = relations.find(sent_spans, text, index, by_name) + unit_names.relations(splits, sent_spans, text, index)
         index = {**index, **coreference.resolve(text, sent_spans, by_name, index)}  # for the trained layer
         document = _document(source, segs)
-        header = [cue for a, b in short for cue in country_cues.line_cues(text, a, b)]
         ctx = Context(text, sents, by_name, index, deps, rels, document.get("published"), header=header)
         if self.refiner is not None:
             self.refiner.refine(ctx)
@@ -174,9 +174,12 @@ def _apply_infobox(deps: list, box: infobox.Infobox, by_name: dict) -> None:
             dep.evidence.append(got[1])
 
 
-def _document_country(blocks, entity_list, box) -> str | None:
-    """The country the report is mostly about: place mentions and demonyms in the body."""
+def _document_country(blocks, entity_list, box, header: list) -> str | None:
+    """The country the report is mostly about: place mentions and demonyms in the body, and the
+    hints of the lines no parser reads (a masthead's "Swedish court decisions", a tender's currency)."""
     votes: Counter[str] = Counter()
+    for cue in header:
+        votes[cue.country] += cue.weight
     for e in entity_list:
         if e.type == "place" and e.country:
             votes[e.country] += len(e.mentions)

