@@ -268,6 +268,30 @@ def test_uploads_past_the_limit_are_refused_before_they_are_read(engine, monkeyp
     assert stats(engine)["sources"] == 0
 
 
+def test_texts_past_the_extraction_limit_are_refused_before_a_job_is_queued(engine, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from counterwatch.ingest import readers
+    from counterwatch.store.accounts import add_user, new_token
+    from counterwatch.web.app import create_app
+
+    monkeypatch.setattr(readers, "MAX_TEXT_CHARS", 1000)
+    monkeypatch.setattr(LIMITS, "html_chars", 1000)
+    add_user(engine, "ed", "a long enough password", "editor")
+    client = TestClient(create_app(engine, secret_key="test"),
+                        headers={"Authorization": f"Bearer {new_token(engine, 'ed')}"})
+    long_text = "Police in Oslo use drones. " * 100  # 2,700 characters
+    for files, data in (({"file": ("long.txt", long_text.encode(), "text/plain")}, None),
+                        ({"file": ("long.html", f"<p>{long_text}</p>".encode(), "text/html")}, None),
+                        (None, {"text": long_text})):
+        r = client.post("/api/sources", files=files, data=data)
+        assert r.status_code == 400 and ("too long" in r.json()["detail"] or "too large" in r.json()["detail"])
+    assert client.get("/api/jobs").json() == []  # nothing queued, nothing stored
+    multibyte = ("é" * 900).encode()  # 1,800 bytes, 900 characters: under the limit
+    assert client.post("/api/sources", files={"file": ("short.txt", multibyte, "text/plain")}).status_code == 202
+    client.app.state.worker.close()
+
+
 def test_two_ingests_at_once_both_exit_0_with_the_right_data(engine, tmp_path):
     import os
     import subprocess

@@ -40,10 +40,14 @@ def flatten(markup: str) -> str:
     return _WRAPPER_TAG.sub(" ", markup) if too_deep(markup) else markup
 
 
+def check_length(chars: int, uri: str) -> None:
+    if chars > LIMITS.html_chars:
+        raise InputError(uri, f"HTML page too large ({chars:,} characters, limit {LIMITS.html_chars:,})")
+
+
 def read_html(data: bytes | str, uri: str) -> Source:
     text_in = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
-    if len(text_in) > LIMITS.html_chars:
-        raise InputError(uri, f"HTML page too large ({len(text_in):,} characters, limit {LIMITS.html_chars:,})")
+    check_length(len(text_in), uri)
     doc = trafilatura.bare_extraction(flatten(text_in), url=uri if "://" in uri else None, with_metadata=True,
                                       include_comments=False, include_tables=True)
     if doc is None or not (doc.text or "").strip():

@@ -8,12 +8,13 @@ from pathlib import Path
 
 from counterwatch.ingest.errors import InputError
 from counterwatch.ingest.fetch import fetch
-from counterwatch.ingest.html import read_html
+from counterwatch.ingest.html import check_length, read_html
 from counterwatch.ingest.limits import (HTML_EXTENSIONS, HTML_TYPES, MAX_TEXT_CHARS, MAX_FILE_BYTES, PDF_EXTENSIONS,
                                        PDF_TYPES, TEXT_EXTENSIONS)
 from counterwatch.ingest.pdf import read_pdf
 from counterwatch.ingest.source import Source
 from counterwatch.ingest.text import decode_text
+from counterwatch.limits import LIMITS
 
 READABLE = TEXT_EXTENSIONS | HTML_EXTENSIONS | PDF_EXTENSIONS
 
@@ -28,10 +29,29 @@ def read(target: str) -> Source:
 def bounded(source: Source) -> Source:
     """Refuse a text longer than extraction may take: past LIMITS.extract_chars it is extracted in
     chunks (bounded memory), but its time still grows with the length."""
-    if len(source.text) > MAX_TEXT_CHARS:
-        raise InputError(source.uri, f"text too long to extract ({len(source.text):,} characters, "
-                                     f"limit {MAX_TEXT_CHARS:,})")
+    _check_chars(len(source.text), source.uri)
     return source
+
+
+def _check_chars(chars: int, uri: str) -> None:
+    if chars > MAX_TEXT_CHARS:
+        raise InputError(uri, f"text too long to extract ({chars:,} characters, limit {MAX_TEXT_CHARS:,})")
+
+
+def refuse_early(data: bytes, name: str) -> None:
+    """Refuse what a reader would refuse by its length alone before the bytes are queued or stored: a
+    10 MB text sent 12 times in 6 s wrote 120 MB of jobs on PostgreSQL, and the probe's p95 rose 3.5x.
+    A PDF's text is known only once it is read, so a PDF goes on to its reader."""
+    suffix = Path(name).suffix.lower()
+    if suffix in PDF_EXTENSIONS or len(data) <= min(MAX_TEXT_CHARS, LIMITS.html_chars):  # a character takes a byte or more
+        return
+    # counted, not decoded, where the bytes are ASCII: decoding 10 MB in the server holds the
+    # interpreter 24 ms, and a flood of such uploads tripled the other requests' p95
+    chars = len(data) if data.isascii() else len(data.decode("utf-8", errors="replace"))
+    if suffix in HTML_EXTENSIONS:
+        check_length(chars, name)
+    else:
+        _check_chars(chars, name)
 
 
 def readable(name: str) -> None:

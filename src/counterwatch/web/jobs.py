@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from counterwatch.ingest.errors import InputError
 from counterwatch.ingest.fetch import check_url, private_allowed
-from counterwatch.ingest.readers import readable
+from counterwatch.ingest.readers import read_pasted, readable, refuse_early
 from counterwatch.limits import LIMITS
 from counterwatch.pipeline.worker import work
 from counterwatch.store import jobs
@@ -71,11 +71,13 @@ async def queue_input(app: FastAPI, actor: str, url: str, text: str, title: str,
         data = await file.read(LIMITS.upload_bytes + 1)
         if len(data) > LIMITS.upload_bytes:
             raise InputError(name, f"upload too large (over {LIMITS.upload_bytes / 2**20:.0f} MiB)")
+        await run_in_threadpool(refuse_early, data, name)  # decoding megabytes stays off the event loop
         job = await run_in_threadpool(jobs.submit, engine, actor, "file", name, payload=data)
     elif url.strip():
         check_url(url.strip(), allow_private=private_allowed())  # refused at once, not in the worker
         job = await run_in_threadpool(jobs.submit, engine, actor, "url", url.strip())
     elif text.strip():
+        await run_in_threadpool(read_pasted, text, title.strip() or None)  # too long: refused at once, as a file is
         job = await run_in_threadpool(jobs.submit, engine, actor, "text", title.strip() or "text",
                                       payload=text.encode("utf-8"), title=title.strip())
     else:
