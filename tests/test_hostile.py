@@ -268,6 +268,26 @@ def test_uploads_past_the_limit_are_refused_before_they_are_read(engine, monkeyp
     assert stats(engine)["sources"] == 0
 
 
+def test_a_client_past_its_upload_budget_is_refused_before_its_body_is_read(engine, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from counterwatch.store.accounts import add_user, new_token
+    from counterwatch.web.app import create_app
+
+    monkeypatch.setattr(LIMITS, "upload_bytes_per_minute", 3 * 2**20)
+    add_user(engine, "ed", "a long enough password", "editor")
+    client = TestClient(create_app(engine, secret_key="test"),
+                        headers={"Authorization": f"Bearer {new_token(engine, 'ed')}"})
+    body = {"file": ("big.bin", b"x" * (2 * 2**20), "application/octet-stream")}  # refused by type once read
+    first = client.post("/api/sources", files=body)
+    assert first.status_code == 400 and "unsupported" in first.json()["detail"]
+    second = client.post("/api/sources", files=body)  # 4 MiB in the minute: over the budget
+    assert second.status_code == 429 and "budget" in second.json()["detail"]
+    assert client.get("/api/search", params={"q": "drones"}).status_code == 200  # others' requests go on
+    small = client.post("/api/sources", files={"file": ("s.bin", b"x" * 1000, "application/octet-stream")})
+    assert small.status_code == 400  # a small body never counts: refused for its type, not its budget
+
+
 def test_texts_past_the_extraction_limit_are_refused_before_a_job_is_queued(engine, monkeypatch):
     from fastapi.testclient import TestClient
 
