@@ -44,9 +44,10 @@ class BodyLimit:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         declared = dict(scope["headers"]).get(b"content-length", b"0")
-        if not declared.isdigit() or int(declared) > self.limit:
+        size = int(declared) if declared.isdigit() else None
+        if size is None or size > self.limit:
             return await self._refuse(send)
-        if int(declared) > LARGE_BODY and not self._within_budget((scope.get("client") or ("?",))[0], int(declared)):
+        if size > LARGE_BODY and not self._within_budget((scope.get("client") or ("?",))[0], size):
             return await self._refuse(send, 429, f"upload budget of this client used: at most "
                                                  f"{self.per_minute / 2**20:.0f} MiB a minute, try again shortly")
         seen = 0
