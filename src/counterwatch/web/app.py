@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
-import time
 from contextlib import asynccontextmanager
-from collections import defaultdict, deque
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
@@ -23,6 +21,7 @@ from counterwatch.query.search import QueryError
 from counterwatch.store import connect
 from counterwatch.store.db import is_timeout
 from counterwatch.web import api, auth, downloads, entities, pages, programs, session, workbench
+from counterwatch.web.throttle import SlidingWindow
 
 STATIC = Path(__file__).with_name("static")
 
@@ -38,7 +37,7 @@ class BodyLimit:
 
     def __init__(self, app, limit: int, per_minute: int) -> None:
         self.app, self.limit, self.per_minute = app, limit, per_minute
-        self.recent: dict[str, deque[tuple[float, int]]] = defaultdict(deque)  # client -> (time, bytes)
+        self.recent = SlidingWindow(60)  # client -> bytes of large bodies
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
@@ -63,13 +62,9 @@ class BodyLimit:
         await self.app(scope, counted, send)
 
     def _within_budget(self, client: str, size: int) -> bool:
-        now = time.monotonic()
-        recent = self.recent[client]
-        while recent and recent[0][0] < now - 60:
-            recent.popleft()
-        if sum(n for _, n in recent) + size > self.per_minute:
+        if self.recent.total(client) + size > self.per_minute:
             return False
-        recent.append((now, size))
+        self.recent.add(client, size)
         return True
 
     async def _refuse(self, send, status: int = 413, detail: str | None = None) -> None:
@@ -95,7 +90,7 @@ def create_app(engine: Engine | None = None, open_editing: bool = False, secret_
                   docs_url=None, redoc_url=None, lifespan=_lifespan)
     app.state.engine = engine or connect(statement_timeout_s=LIMITS.statement_timeout_s)
     app.state.open_editing = open_editing
-    app.state.login_failures = defaultdict(deque)  # (client, user name) -> times of failed logins
+    app.state.login_failures = SlidingWindow(auth.LOGIN_WINDOW_S)  # (client, user name) -> failed logins
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router, prefix="/api")
     app.include_router(workbench.api, prefix="/api")

@@ -3,8 +3,6 @@ rate-limited per client and username. Who a request is, is web/session.py's job.
 
 from __future__ import annotations
 
-import time
-
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
@@ -26,17 +24,14 @@ def login_form(request: Request):
 def login(request: Request, username: str = Form(...), password: str = Form(...)):
     engine = request.app.state.engine
     client = request.client.host if request.client else "?"
-    tries = request.app.state.login_failures[(client, username)]
-    now = time.monotonic()
-    while tries and now - tries[0] > LOGIN_WINDOW_S:
-        tries.popleft()
-    if len(tries) >= LOGIN_FAILURES:
+    failures, key = request.app.state.login_failures, (client, username)
+    if failures.total(key) >= LOGIN_FAILURES:
         return page(request, "login.html", error="Too many failed attempts: wait ten minutes.", status_code=429)
     user = authenticate(engine, username, password)
     if user is None:
-        tries.append(now)
+        failures.add(key)
         return page(request, "login.html", error="Wrong user name or password.", status_code=401)
-    tries.clear()
+    failures.forget(key)
     request.session.clear()
     request.session["account"] = session_claims(engine, user[0])
     return RedirectResponse("/", status_code=303)
