@@ -93,6 +93,21 @@ def test_funding_of_the_program_funds_the_top_of_its_operators_chain(extractor):
     assert text[funds[0].evidence.start:funds[0].evidence.end] == funds[0].evidence.quote
 
 
+def test_a_reports_own_funding_funds_the_author_its_masthead_names(extractor):
+    body = ("The Harlow Police Service has used face recognition cameras in London since 2021, "
+            "according to a report by Orvik Rights Watch. This research was funded by the Tallis Trust.")
+    never = LinearModel(("none", "funds>"), {}, (9, 0))
+    roles = LinearModel(("none", "operator", "supplier"), {"nw=harlow": (0, 6, 0)}, (2, 0, 0))
+
+    def funds(text: str) -> list[tuple[str, str]]:
+        _, ctx = extractor.contexts([Source(uri="t.txt", text=text)])[0]
+        Refiner({"roles": roles, "relations": never}, {}, "test").refine(ctx)
+        return [(r.subject, r.object, r.evidence.quote) for r in ctx.relations if r.predicate == "funds"]
+    assert funds("Orvik Rights Watch | Home | Reports | Donate\n\nREPORT | 3 May 2025\n\n" + body) == [
+        ("Tallis Trust", "Orvik Rights Watch", "This research was funded by the Tallis Trust.")]
+    assert funds(body) == []  # a page that opens with prose names no author: nothing is proposed
+
+
 def test_a_funder_or_supplier_named_after_its_counterpart_links_to_it():
     from counterwatch.extract import program_links
     def stated(text: str, names: list[str]) -> list[tuple[str, str, str | None]]:

@@ -31,3 +31,25 @@ def test_bylines_menus_and_roles_give_no_person():
             "Contact: press office, 9 to 5\n"
             "Chair: Finance Committee\n")
     assert _found(text) == []
+
+
+def test_the_rest_of_a_persons_field_names_the_body_they_belong_to():
+    text = ("Invitee: Shri Vikram Bhosle, Deputy Commissioner, Kesarpur Police Commissionerate\n"
+            "Present: Cr Ana Ruiz, Cr Tom Reyes (Harlow Rights Forum)\n"
+            "Authors: Lin Pei and Huang Yu\n"
+            "Contact person: Milena Vujović, Head of Procurement\n")
+    lines, pos = [], 0
+    for line in text.split("\n"):
+        lines.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    index = {(m.start, m.end): m.text for m in person_fields.mentions(text, lines)}
+    orgs = {"Kesarpur Police Commissionerate": ["Kesarpur Police Commissionerate"],
+            "Harlow Rights Forum": ["Harlow Rights Forum", "HRF"], "Formosa Lab": ["Formosa Lab"]}
+    got = person_fields.relations(text, lines, index, orgs, author="Formosa Lab")
+    assert [(r.subject, r.predicate, r.object) for r in got] == [
+        ("Vikram Bhosle", "affiliated_with", "Kesarpur Police Commissionerate"),
+        ("Tom Reyes", "affiliated_with", "Harlow Rights Forum"),  # Ana Ruiz's part of the field names no body
+        ("Lin Pei", "affiliated_with", "Formosa Lab"), ("Huang Yu", "affiliated_with", "Formosa Lab")]
+    assert all(text[r.evidence.start:r.evidence.end] == r.evidence.quote for r in got)
+    assert got[0].evidence.quote == text.split("\n")[0]
+    assert person_fields.relations(text, lines, index, orgs, author=None)[2:] == []  # authors of no known body

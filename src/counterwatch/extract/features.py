@@ -25,6 +25,7 @@ CUE_KINDS = ("entity", "place", "org", "name", "demonym", "based", "currency", "
 FAR_SENTENCES = 6  # sentences from its quotes a deployment's installer or vendor may still be named
 SHORT_SENTENCES = 4  # a text this short is a summary: its first actor is most often the one it is about
 HEADER_CHARS = 600  # start of the page whose words hint at its genre (tender, ruling, minutes)
+MASTHEAD_WORDS = 12  # a line of the page's top this short is a masthead, a menu or a byline, not prose
 _WORD = re.compile(r"[a-z][a-z'-]+|\d{4}")
 _ANY_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+|\d{4}")
 
@@ -79,6 +80,18 @@ class Context:
 
     def sentence_at(self, pos: int) -> int:
         return bisect_right(self._starts, pos) - 1
+
+    def author(self) -> str | None:
+        """The organization of the body named first in a short line of the page's first HEADER_CHARS
+        characters: a report's masthead ("Marsad Detention Watch | Home | Reports", "Published by X");
+        a story that opens with prose names no author."""
+        head = self.text[:HEADER_CHARS]
+        short = [(a, a + len(line)) for a, line in _lines(head) if len(line.split()) <= MASTHEAD_WORDS]
+        found = [(m.start(), name) for name, e in self.entities.items()
+                 if e.type == "organization" and name not in self.dropped for n in (name, *e.aliases)
+                 for m in re.finditer(rf"(?<!\w){re.escape(n)}(?!\w)", head)
+                 if any(a <= m.start() < b for a, b in short)]
+        return min(found)[1] if found else None
 
     def header_words(self) -> set[str]:
         return set(_WORD.findall(self.text[:HEADER_CHARS].lower()))
@@ -577,4 +590,13 @@ def tech_features(ctx: Context, tech: str) -> dict[str, float]:
         out[f"level={level}"] = 1.0
         cited = {ctx.sentence_at(ev.start) for d in ctx.deployments for ev in d.evidence}
         out[f"cited={bool(cited & set(said))}"] = 1.0
+    return out
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    """(offset, line) of each line of text."""
+    out, pos = [], 0
+    for line in text.split("\n"):
+        out.append((pos, line))
+        pos += len(line) + 1
     return out

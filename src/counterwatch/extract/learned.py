@@ -14,7 +14,7 @@ from pathlib import Path
 
 from counterwatch.extract import certainty as rule_certainty
 from counterwatch.extract import features as F
-from counterwatch.extract import places, program_links, technologies, titles, unit_names
+from counterwatch.extract import person_fields, places, program_links, technologies, titles, unit_names
 from counterwatch.extract.linear import LinearModel
 from counterwatch.findings import Evidence, Relation
 from counterwatch.register import REGISTER
@@ -92,8 +92,8 @@ class Refiner:
         if "roles" in self.models:
             for dep in ctx.deployments:
                 self._roles(ctx, dep)
-        if "relations" in self.models:  # the part_of a unit's name states stands whatever the model says
-            stated = [r for r in ctx.relations if r.pattern == unit_names.PATTERN]
+        if "relations" in self.models:  # what a unit's name or a person's field states stands whatever the model says
+            stated = [r for r in ctx.relations if r.pattern in (unit_names.PATTERN, person_fields.PATTERN)]
             found = self._relations(ctx)
             have = {(r.subject, r.predicate, r.object) for r in found}
             ctx.relations = found + [r for r in stated if (r.subject, r.predicate, r.object) not in have]
@@ -212,7 +212,8 @@ class Refiner:
         """An actor a sentence names as funding or supplying the program, without its counterpart,
         funds or supplies the body that runs the deployment told there (the nearest by sentence): its
         operator, or for funding the top of its part_of chain ("the purchase was financed by X" funds
-        the municipality, not its security office); the sentence is the quote."""
+        the municipality, not its security office). The report's own work ("This research was funded by
+        X") funds its author, the organization its masthead names. The sentence is the quote."""
         def is_actor(name: str) -> bool:
             return ctx.entities[name].type == "organization"
 
@@ -222,7 +223,11 @@ class Refiner:
         out = []
         for i, span in enumerate(ctx.spans):
             for link, actor, recipient in program_links.stated(ctx.text, span, ctx.by_sentence[i], is_actor, is_party):
-                if recipient is None:
+                if recipient == program_links.AUTHOR:
+                    recipient = ctx.author()
+                    if recipient is None:
+                        continue
+                elif recipient is None:
                     near = [(min(abs(i - j) for j in core), d) for core, d in cores if core]
                     if not near:
                         continue

@@ -103,6 +103,8 @@ class Extractor:
         index = {**index, **coreference.resolve(text, sent_spans, by_name, index)}  # for the trained layer
         document = _document(source, segs)
         ctx = Context(text, sents, by_name, index, deps, rels, document.get("published"), header=header)
+        orgs = {n: [n, *e.aliases] for n, e in by_name.items() if e.type == "organization"}
+        ctx.relations += person_fields.relations(text, short, index, orgs, ctx.author())
         if self.refiner is not None:
             self.refiner.refine(ctx)
         if box and ctx.deployments:  # after the models: a register page's fields are no guesses

@@ -2,7 +2,8 @@
 X", "The cameras were installed by X"): X funds or supplies whoever runs the program. The pair model
 cannot see them, as the counterpart is not named in the sentence. Cues are data
 (data/program_links.yml); the counterpart is the nearest actor named before the cue in the sentence,
-else (the caller's choice) who runs the deployment whose sentences hold it."""
+else (the caller's choice) who runs the deployment whose sentences hold it; the report's own work
+("This research was funded by X") is its author's."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from functools import cache
 from counterwatch.data import load
 
 MAX_CUE_CHARS = 120  # how far before an actor's name its cue may start
+AUTHOR = "<author>"  # the counterpart of a report's own work ("This research was funded by X"): its author
 
 
 @dataclass(frozen=True)
@@ -35,8 +37,8 @@ def links() -> tuple[Link, ...]:
 
 def stated(text: str, span: tuple[int, int], mentions: list[tuple[int, int, str]],
            is_actor, is_party) -> list[tuple[Link, str, str | None]]:
-    """(link, actor, counterpart named before the cue or None) for each actor a cue of one sentence
-    introduces. `mentions` are the sentence's (start, end, name); `is_actor(name)` says who may fund or
+    """(link, actor, counterpart named before the cue, AUTHOR for the report's own work, or None) for
+    each actor a cue of one sentence introduces. `mentions` are the sentence's (start, end, name); `is_actor(name)` says who may fund or
     supply (an organization), `is_party(name)` who may be the counterpart ("Tang, who received funding
     from X": a person too)."""
     out = []
@@ -51,6 +53,7 @@ def stated(text: str, span: tuple[int, int], mentions: list[tuple[int, int, str]
                 continue
             cue_at = ms - len(lead) + m.start()
             if link.own_work.search(text[a:cue_at]):
+                out.append((link, name, AUTHOR))
                 break
             prior = [n for _, e, n in mentions[:k] if e <= cue_at and is_party(n) and n != name]
             out.append((link, name, prior[-1] if prior else None))
