@@ -40,7 +40,7 @@ test: chromium $(STAMP)
 eval: $(STAMP)
 	$(BIN)/python scripts/evaluate.py --shared $(SHARED)
 
-# Retrain the extraction models on corpus/ (seeded; 20 min for 1,174 documents on 2 cores, 2026-12-07) into the folder extraction loads.
+# Retrain the extraction models on corpus/ (seeded; 17-20 min for 1,264 documents on 2 cores, 2026-12-07) into the folder extraction loads.
 train: $(STAMP)
 	$(BIN)/counterwatch train --corpus corpus --shared $(SHARED)
 
