@@ -5,12 +5,16 @@ from __future__ import annotations
 from counterwatch.extract import person_fields
 
 
-def _found(text: str) -> list[tuple[str, str]]:
-    lines, pos = [], 0
+def _lines(text: str) -> list[tuple[int, int]]:
+    ends, pos = [], 0
     for line in text.split("\n"):
-        lines.append((pos, pos + len(line)))
+        ends.append((pos, pos + len(line)))
         pos += len(line) + 1
-    return [(m.text, text[m.start:m.end]) for m in person_fields.mentions(text, lines)]
+    return ends
+
+
+def _found(text: str) -> list[tuple[str, str]]:
+    return [(m.text, text[m.start:m.end]) for m in person_fields.mentions(text, _lines(text))]
 
 
 def test_a_bench_an_attendance_and_a_contact_give_persons_without_titles_with_exact_offsets():
@@ -38,10 +42,7 @@ def test_the_rest_of_a_persons_field_names_the_body_they_belong_to():
             "Present: Cr Ana Ruiz, Cr Tom Reyes (Harlow Rights Forum)\n"
             "Authors: Lin Pei and Huang Yu\n"
             "Contact person: Milena Vujović, Head of Procurement\n")
-    lines, pos = [], 0
-    for line in text.split("\n"):
-        lines.append((pos, pos + len(line)))
-        pos += len(line) + 1
+    lines = _lines(text)
     index = {(m.start, m.end): m.text for m in person_fields.mentions(text, lines)}
     orgs = {"Kesarpur Police Commissionerate": ["Kesarpur Police Commissionerate"],
             "Harlow Rights Forum": ["Harlow Rights Forum", "HRF"], "Formosa Lab": ["Formosa Lab"]}
