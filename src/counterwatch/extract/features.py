@@ -17,6 +17,7 @@ from spacy.tokens import Span, Token
 from counterwatch.extract import certainty, country_cues, dates, places, roles, technologies
 from counterwatch.extract.nlp import lemma
 from counterwatch.findings import Deployment, Entity, Relation
+from counterwatch.ingest import debris
 
 WINDOW_WORDS = 4  # words each side of a mention that describe its context
 MAX_PAIR_GAP = 6  # mentions apart two ends of a relation candidate may stand
@@ -86,7 +87,7 @@ class Context:
         characters: a report's masthead ("Marsad Detention Watch | Home | Reports", "Published by X");
         a story that opens with prose names no author."""
         head = self.text[:HEADER_CHARS]
-        short = [(a, a + len(line)) for a, line in _lines(head) if len(line.split()) <= MASTHEAD_WORDS]
+        short = [(a, b) for a, b, line in debris.lines(head) if len(line.split()) <= MASTHEAD_WORDS]
         found = [(m.start(), name) for name, e in self.entities.items()
                  if e.type == "organization" and name not in self.dropped for n in (name, *e.aliases)
                  for m in re.finditer(rf"(?<!\w){re.escape(n)}(?!\w)", head)
@@ -590,13 +591,4 @@ def tech_features(ctx: Context, tech: str) -> dict[str, float]:
         out[f"level={level}"] = 1.0
         cited = {ctx.sentence_at(ev.start) for d in ctx.deployments for ev in d.evidence}
         out[f"cited={bool(cited & set(said))}"] = 1.0
-    return out
-
-
-def _lines(text: str) -> list[tuple[int, str]]:
-    """(offset, line) of each line of text."""
-    out, pos = [], 0
-    for line in text.split("\n"):
-        out.append((pos, line))
-        pos += len(line) + 1
     return out

@@ -36,7 +36,7 @@ def _rules() -> tuple[dict, re.Pattern, re.Pattern]:
     return cfg, end, junk
 
 
-def _lines(text: str):
+def lines(text: str):
     """(start, end, stripped line) of every non-empty line."""
     pos = 0
     for line in text.split("\n"):
@@ -52,7 +52,7 @@ def _paragraphs(text: str, junk_re: re.Pattern, end_re: re.Pattern, min_words: i
     continues the previous one when that one is adjacent, long enough and ends mid-sentence."""
     para: list[int] | None = None
     prev_end = -2
-    for start, end, line in _lines(text):
+    for start, end, line in lines(text):
         special = bool(junk_re.match(line) or end_re.match(line) or _is_field(line))
         adjacent = "\n\n" not in text[prev_end:start] if para else False
         if (para and adjacent and not special and not para[2]
