@@ -299,3 +299,19 @@ def test_an_installer_named_sentences_later_is_a_role_candidate_of_the_nearest_d
     def candidates(d):
         return F.role_candidates(ctx, d, ctx.pool(d), F.far_sentences(ctx, d))
     assert "Vantix Ltd" not in candidates(first) and "Vantix Ltd" in candidates(second)
+
+
+def test_role_features_say_how_a_mention_is_tied_to_the_technology_word(extractor):
+    # the grammar between an actor and the system: subject of the verb that runs it, agent of a passive
+    from counterwatch.extract import features as F
+    text = ("The Harlow Police Service deployed face recognition cameras at the central station in 2021. "
+            "Amnesty International criticised the council. "
+            "The face recognition cameras were installed by Vantix Ltd.")
+    x, ctx = extractor.contexts([Source(uri="t.txt", text=text)])[0]
+    dep = next(d for d in ctx.deployments if "face_recognition" in d.technologies)
+    every = list(range(len(ctx.spans)))  # all three sentences as the pool: the features, not the reach, are tested
+    feats = {n: F.role_features(ctx, dep, n, every, set(ctx.core(dep))) for n in ("Harlow Police Service", "Vantix Ltd", "Amnesty International")}
+    assert "m:tlca=nsubj^deploy" in feats["Harlow Police Service"] and "m:tside=after" in feats["Harlow Police Service"]
+    assert any(k.startswith("m:tpath=") and "agent^instal" in k for k in feats["Vantix Ltd"])
+    assert "m:tside=before" in feats["Vantix Ltd"]
+    assert "m:tech=none" in feats["Amnesty International"]  # its sentence names no technology

@@ -58,6 +58,7 @@ class Context:
         self._starts = starts
         self._cues: list[list[country_cues.Cue]] | None = None
         self._techs: dict[str, list[int]] | None = None
+        self._found: list[list[technologies.TechMention]] | None = None
         self.votes_seen: dict = {}  # country_votes by (sentences, kind): they depend on entities, so per context
 
     def cues(self, i: int) -> list[country_cues.Cue]:
@@ -76,8 +77,14 @@ class Context:
         stays the rule pass; the parse and its country hints are shared, not found again."""
         ctx = Context(self.text, self.sents, copy.deepcopy(self.entities), self.index, copy.deepcopy(self.deployments),
                       copy.deepcopy(self.relations), self.published, header=self.header)
-        ctx._cues, ctx._techs = self._cues, self._techs
+        ctx._cues, ctx._techs, ctx._found = self._cues, self._techs, self._found
         return ctx
+
+    def techs_in(self, i: int) -> list[technologies.TechMention]:
+        """The technology words of sentence i (text offsets), found once per parse."""
+        if self._found is None:
+            self._found = [technologies.find(self.text[a:b], a) for a, b in self.spans]
+        return self._found[i]
 
     def sentence_at(self, pos: int) -> int:
         return bisect_right(self._starts, pos) - 1
@@ -180,6 +187,26 @@ def _mention_context(ctx: Context, i: int, a: int, b: int, prefix: str, out: dic
         out[f"{prefix}appos"] = 1.0
     r = roles.role(span, ctx.text[s0:a])
     out[f"{prefix}rule={r or 'none'}"] = 1.0
+    _tech_link(ctx, i, a, b, tok, prefix, out)
+
+
+def _tech_link(ctx: Context, i: int, a: int, b: int, tok: Token, prefix: str, out: dict[str, float]) -> None:
+    """How the mention's sentence ties it to its nearest technology word: the grammar between actor and
+    system ("X deployed cameras", "cameras installed by X", "X's face recognition") says who runs what."""
+    techs = [t for t in ctx.techs_in(i) if t.end <= a or t.start >= b]
+    if not techs:
+        out[f"{prefix}tech=none"] = 1.0
+        return
+    t = min(techs, key=lambda t: min(abs(t.start - b), abs(a - t.end)))
+    out[f"{prefix}tside={'before' if t.end <= a else 'after'}"] = 1.0
+    span = ctx.span_of(i, t.start, t.end)
+    if span is None:
+        return
+    path = _path(tok, _anchor(span))
+    out[f"{prefix}tpath={path}"] = 1.0
+    if "^" in path:
+        up, top, _ = path.split("^")
+        out[f"{prefix}tlca={up.split('/')[0] if up else 'self'}^{top}"] = 1.0
 
 
 def role_features(ctx: Context, dep: Deployment, name: str, pool: list[int], core: set[int],
@@ -565,8 +592,8 @@ def tech_mentions(ctx: Context) -> dict[str, list[int]]:
     """Sentences naming each technology of the lexicon, found once per parse."""
     if ctx._techs is None:
         ctx._techs = {}
-        for i, (a, b) in enumerate(ctx.spans):
-            for t in technologies.find(ctx.text[a:b]):
+        for i in range(len(ctx.spans)):
+            for t in ctx.techs_in(i):
                 ctx._techs.setdefault(t.tech, []).append(i)
     return ctx._techs
 
